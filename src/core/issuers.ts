@@ -1,0 +1,37 @@
+/**
+ * OIDC issuers and endpoints, written once. Both the Entra app registration and the
+ * Google provider that trusts it read these, so the two sides cannot disagree.
+ */
+
+export const BUILDKITE_ISSUER = "https://agent.buildkite.com";
+export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** Entra issues v1 and v2 access tokens from different issuers. */
+export function entraIssuer(tenantId: string, tokenVersion: number): string {
+  return tokenVersion === 1 ? `https://sts.windows.net/${tenantId}/` : `https://login.microsoftonline.com/${tenantId}/v2.0`;
+}
+
+export function entraAuthority(tenantId: string): string {
+  return `https://login.microsoftonline.com/${tenantId}`;
+}
+
+export function entraJwksUri(tenantId: string): string {
+  return `${entraAuthority(tenantId)}/discovery/v2.0/keys`;
+}
+
+export function entraOpenIdConfigurationUrl(tenantId: string): string {
+  return `${entraAuthority(tenantId)}/v2.0/.well-known/openid-configuration`;
+}
+
+/** Google STS and IAM Credentials endpoints used in external_account configurations. */
+export const GOOGLE_STS_TOKEN_URL = "https://sts.googleapis.com/v1/token";
+export const GOOGLE_JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+
+export function googleImpersonationUrl(serviceAccountEmail: string): string {
+  return `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${serviceAccountEmail}:generateAccessToken`;
+}
+
+/** Azure instance metadata endpoint that hands a managed identity its token. */
+export function azureManagedIdentityTokenUrl(resource: string): string {
+  return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${resource}`;
+}

@@ -1,0 +1,90 @@
+import { Token } from "cdktf";
+import { IConstruct } from "constructs";
+
+/**
+ * A named input rule: a predicate and the sentence shown to the user when it fails.
+ * Rules live next to the domain they describe (gcp/gcp-rules.ts, entra/entra-rules.ts)
+ * so each limit is written down exactly once.
+ */
+export interface InputRule<T> {
+  readonly test: (value: T) => boolean;
+  readonly rule: string;
+}
+
+/** Where an input came from: a construct path, or a factory name such as "Principal.user". */
+export type InputSite = IConstruct | string;
+
+function siteName(site: InputSite): string {
+  return typeof site === "string" ? site : site.node.path || "<root>";
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** The one error format of this library: path, property, bad value, rule. */
+export function inputError(site: InputSite, property: string, value: unknown, rule: string): Error {
+  return new Error(`${siteName(site)}: invalid ${property} ${show(value)}: ${rule}`);
+}
+
+/** True when the value is (or contains) a token that Terraform resolves later. */
+export function isUnresolved(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
+/**
+ * Throws when a resolved value breaks the rule. Unresolved tokens pass: their value is
+ * known only to Terraform, which checks it again at plan time.
+ */
+export function check<T>(site: InputSite, property: string, value: T, rule: InputRule<T>): T {
+  if (!isUnresolved(value) && !rule.test(value)) {
+    throw inputError(site, property, value, rule.rule);
+  }
+  return value;
+}
+
+/** Same as check, skipping undefined (optional properties). */
+export function checkOptional<T>(site: InputSite, property: string, value: T | undefined, rule: InputRule<T>): T | undefined {
+  return value === undefined ? undefined : check(site, property, value, rule);
+}
+
+/** Checks every element; the property name carries the index so the user finds the entry. */
+export function checkEach<T>(site: InputSite, property: string, values: readonly T[] | undefined, rule: InputRule<T>): void {
+  (values ?? []).forEach((value, i) => check(site, `${property}[${i}]`, value, rule));
+}
+
+export function pattern(regex: RegExp, rule: string): InputRule<string> {
+  return { test: (v) => typeof v === "string" && regex.test(v), rule };
+}
+
+export function lengthBetween(min: number, max: number, what = "characters"): InputRule<string> {
+  return {
+    test: (v) => typeof v === "string" && v.length >= min && v.length <= max,
+    rule: min === max ? `must be exactly ${min} ${what}` : `must be ${min}-${max} ${what}`,
+  };
+}
+
+export function integerBetween(min: number, max: number, unit: string): InputRule<number> {
+  return {
+    test: (v) => Number.isInteger(v) && v >= min && v <= max,
+    rule: `must be a whole number of ${unit} from ${min} to ${max}`,
+  };
+}
+
+export function allOf<T>(...rules: InputRule<T>[]): InputRule<T> {
+  return { test: (v) => rules.every((r) => r.test(v)), rule: rules.map((r) => r.rule).join(" and ") };
+}
+
+export function oneOf<T extends string>(allowed: readonly T[]): InputRule<string> {
+  return { test: (v) => (allowed as readonly string[]).includes(v), rule: `must be one of ${allowed.join(", ")}` };
+}
+
+/** Throws when two entries share a key; `describe` names what is duplicated. */
+export function checkUnique(site: InputSite, property: string, values: readonly string[], describe: string): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (isUnresolved(v)) continue;
+    if (seen.has(v)) throw inputError(site, property, v, `${describe} must be unique; this one appears more than once`);
+    seen.add(v);
+  }
+}

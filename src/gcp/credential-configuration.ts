@@ -1,0 +1,69 @@
+import { GOOGLE_JWT_TOKEN_TYPE, GOOGLE_STS_TOKEN_URL, googleImpersonationUrl } from "../core/issuers";
+import { IServiceAccount } from "../core/principal";
+import { ABSOLUTE_PATH } from "../core/formats";
+import { InputSite, checkOptional, integerBetween } from "../core/validate";
+import { TOKEN_LIFETIME_SECONDS } from "./gcp-rules";
+
+/**
+ * Options for an `external_account` credential configuration. The file holds no secret:
+ * it tells Google's auth libraries where to read the workload's own OIDC token.
+ */
+export interface CredentialConfigurationOptions {
+  /** Impersonate this service account; omit for direct resource access by the federated principal. */
+  readonly serviceAccount?: IServiceAccount;
+  /** Lifetime of the impersonated access token, 600-43200 s. @default 3600 */
+  readonly tokenLifetimeSeconds?: number;
+  /** Read the OIDC token from this absolute file path. */
+  readonly credentialSourceFile?: string;
+  /**
+   * Run this absolute command to obtain the token (needs
+   * GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 in the workload's environment).
+   */
+  readonly executableCommand?: string;
+  /** Timeout for the executable, 5000-120000 ms. @default 30000 */
+  readonly executableTimeoutMillis?: number;
+}
+
+/** Where a provider's workloads find their token when the caller does not say. */
+export type CredentialSource = Record<string, unknown>;
+
+export const DEFAULT_TOKEN_FILE = "/var/run/secrets/workload-identity/token";
+
+export function buildCredentialConfiguration(
+  site: InputSite,
+  stsAudience: string,
+  defaultSource: CredentialSource,
+  options: CredentialConfigurationOptions = {},
+): string {
+  if (options.credentialSourceFile !== undefined && options.executableCommand !== undefined) {
+    throw new Error(`${typeof site === "string" ? site : site.node.path}: credentialSourceFile and executableCommand are exclusive; choose one token source`);
+  }
+  checkOptional(site, "credentialSourceFile", options.credentialSourceFile, ABSOLUTE_PATH);
+  checkOptional(site, "executableCommand", options.executableCommand, ABSOLUTE_PATH);
+  checkOptional(site, "executableTimeoutMillis", options.executableTimeoutMillis, integerBetween(5000, 120000, "milliseconds"));
+  checkOptional(site, "tokenLifetimeSeconds", options.tokenLifetimeSeconds, TOKEN_LIFETIME_SECONDS);
+  if (options.tokenLifetimeSeconds !== undefined && !options.serviceAccount) {
+    throw new Error(`${typeof site === "string" ? site : site.node.path}: tokenLifetimeSeconds applies only with serviceAccount impersonation`);
+  }
+
+  const source: CredentialSource = options.executableCommand
+    ? { executable: { command: options.executableCommand, timeout_millis: options.executableTimeoutMillis ?? 30000 } }
+    : options.credentialSourceFile
+      ? { file: options.credentialSourceFile }
+      : defaultSource;
+
+  const config: Record<string, unknown> = {
+    type: "external_account",
+    audience: stsAudience,
+    subject_token_type: GOOGLE_JWT_TOKEN_TYPE,
+    token_url: GOOGLE_STS_TOKEN_URL,
+    credential_source: source,
+  };
+  if (options.serviceAccount) {
+    config.service_account_impersonation_url = googleImpersonationUrl(options.serviceAccount.email);
+    if (options.tokenLifetimeSeconds !== undefined) {
+      config.service_account_impersonation = { token_lifetime_seconds: options.tokenLifetimeSeconds };
+    }
+  }
+  return JSON.stringify(config);
+}

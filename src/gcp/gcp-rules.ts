@@ -1,0 +1,100 @@
+import { InputRule, allOf, lengthBetween, pattern } from "../core/validate";
+
+/** Google Cloud input limits, each written once. Sources: ../shared/FACTS.md. */
+
+export const PROJECT_ID: InputRule<string> = pattern(
+  /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+  "project id must be 6-30 characters of [a-z0-9-], start with a letter and not end with a hyphen",
+);
+
+/** Pool and provider ids share the provider-side check ValidateWorkloadIdentityPoolId. */
+export const WORKLOAD_IDENTITY_ID: InputRule<string> = {
+  test: (v) => /^[0-9a-z-]{4,32}$/.test(v) && !v.startsWith("gcp-"),
+  rule: "must be 4-32 characters of [a-z0-9-] and not start with gcp-",
+};
+
+export const POOL_DISPLAY_NAME: InputRule<string> = lengthBetween(1, 32);
+export const POOL_DESCRIPTION: InputRule<string> = lengthBetween(0, 256);
+
+export const SERVICE_ACCOUNT_ID: InputRule<string> = allOf(
+  lengthBetween(6, 30),
+  pattern(/^[a-z][a-z0-9-]*[a-z0-9]$/, "must match ^[a-z][a-z0-9-]*[a-z0-9]$"),
+);
+export const SERVICE_ACCOUNT_DISPLAY_NAME: InputRule<string> = lengthBetween(0, 100);
+export const SERVICE_ACCOUNT_DESCRIPTION: InputRule<string> = lengthBetween(0, 256);
+
+export const ATTRIBUTE_CONDITION: InputRule<string> = {
+  test: (v) => v.trim().length > 0 && v.length <= 4096,
+  rule: "attribute condition must be a non-empty CEL expression of at most 4096 characters",
+};
+
+/** Keys Google accepts in attribute_mapping. */
+export const ATTRIBUTE_KEY: InputRule<string> = pattern(
+  /^(google\.(subject|groups|display_name|profile_photo|posix_username)|attribute\.[a-z0-9_]+)$/,
+  "must be google.subject, google.groups, google.display_name or attribute.<[a-z0-9_]+>",
+);
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+export const MAX_ALLOWED_AUDIENCES = 10;
+export const MAX_SUBJECT_LENGTH = 127;
+
+/**
+ * The smallest length a google.subject expression can produce: the sum of its string
+ * literals. If the literals alone exceed 127 characters, every token is rejected.
+ */
+export const SUBJECT_MAPPING: InputRule<string> = {
+  test: (v) => {
+    const literals = v.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g) ?? [];
+    const literalLength = literals.reduce((n, lit) => n + lit.length - 2, 0);
+    return v.trim().length > 0 && literalLength <= MAX_SUBJECT_LENGTH && v.length <= 2048;
+  },
+  rule: `google.subject mapping must be a non-empty CEL expression whose string literals alone stay within the ${MAX_SUBJECT_LENGTH}-character subject limit`,
+};
+
+/** Attribute values used in principalSet identifiers: no slashes that would shift the path. */
+export const ATTRIBUTE_VALUE: InputRule<string> = {
+  test: (v) => v.length > 0 && v.length <= 1024 && !/\s/.test(v),
+  rule: "must be a non-empty value of at most 1024 characters without whitespace",
+};
+
+export const BUILDKITE_SLUG: InputRule<string> = pattern(
+  /^[a-z0-9][a-z0-9-]{0,99}$/,
+  "Buildkite slug must be lowercase letters, digits and hyphens, starting with a letter or digit (at most 100 characters)",
+);
+
+export const GIT_BRANCH: InputRule<string> = pattern(
+  /^(?!\/)(?!.*\/\/)(?!.*\.\.)[^\s~^:?*[\\]{1,255}(?<!\/)(?<!\.lock)$/,
+  "branch must be a valid git ref name (no spaces, ~ ^ : ? * [ \\ or ..)",
+);
+
+export const GITHUB_OWNER: InputRule<string> = pattern(
+  /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+  "GitHub owner must be 1-39 letters, digits or single hyphens, not starting or ending with a hyphen",
+);
+
+export const GITHUB_REPOSITORY: InputRule<string> = {
+  test: (v) => {
+    const [owner, name, ...rest] = v.split("/");
+    return rest.length === 0 && name !== undefined && GITHUB_OWNER.test(owner) && /^[A-Za-z0-9._-]{1,100}$/.test(name) && name !== "." && name !== "..";
+  },
+  rule: 'repository must be "owner/name" with a valid GitHub owner and a name of [A-Za-z0-9._-] (at most 100)',
+};
+
+export const GITHUB_REF: InputRule<string> = pattern(
+  /^refs\/(heads|tags|pull)\/\S+$/,
+  "ref must be a full git ref such as refs/heads/main or refs/tags/v1",
+);
+
+export const K8S_NAMESPACE: InputRule<string> = pattern(
+  /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  "Kubernetes namespace must be a DNS label: 1-63 of [a-z0-9-], starting and ending alphanumeric",
+);
+
+export const K8S_SERVICE_ACCOUNT: InputRule<string> = pattern(
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+  "Kubernetes service account name must be a DNS subdomain: 1-253 of [a-z0-9.-]",
+);
+
+export const TOKEN_LIFETIME_SECONDS: InputRule<number> = {
+  test: (v) => Number.isInteger(v) && v >= 600 && v <= 43200,
+  rule: "impersonated token lifetime must be a whole number of seconds from 600 to 43200",
+};
