@@ -34,3 +34,32 @@ export function uuidV5(name: string, namespace: string): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Token markers are numbered in construction order, so they must never feed an id. */
+const TOKEN_MARKER = /\$\{Token\[[^\]]*\]\}|\$\{TfToken\[[^\]]*\]\}|#\{TfToken\[[^\]]*\]\}|-1\.8881545897087\d+e\+289/g;
+
+export function withoutTokens(input: string): string {
+  return input.replace(TOKEN_MARKER, "<token>");
+}
+
+/**
+ * Allocates construct ids for bindings that must stay put when unrelated code changes
+ * order: `<prefix>-<readable name>-<hash of the readable name>`, with a numeric suffix
+ * only if two different members share a readable name.
+ */
+export class StableIds {
+  private readonly owners = new Map<string, string>();
+
+  public allocate(prefix: string, readableName: string, uniqueKey: string): string {
+    const base = `${prefix}-${slug(readableName)}-${shortHash(withoutTokens(`${prefix}|${readableName}`))}`;
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? base : `${base}-${n}`;
+      const owner = this.owners.get(id);
+      if (owner === undefined) {
+        this.owners.set(id, uniqueKey);
+        return id;
+      }
+      if (owner === uniqueKey) return id;
+    }
+  }
+}

@@ -119,7 +119,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
       poolName: this.pool.poolName,
       match: FederatedMatch.SUBJECT,
       value: subject,
-      principalName: `${this.providerId}-subject-${subject}`,
+      principalName: `${this.pool.poolId}/${this.providerId}/subject/${subject}`,
     });
   }
 
@@ -220,7 +220,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
       match: FederatedMatch.ATTRIBUTE,
       attribute: branch === undefined ? "pipeline" : "pipeline_branch",
       value: branch === undefined ? pipeline : `${pipeline}:${branch}`,
-      principalName: `buildkite-${pipeline}${branch === undefined ? "" : `@${branch}`}`,
+      principalName: `${this.pool.poolId}/buildkite/${pipeline}${branch === undefined ? "" : `@${branch}`}`,
     });
   }
 
@@ -295,7 +295,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
       match: FederatedMatch.ATTRIBUTE,
       attribute: ref === undefined ? "repository" : "repository_ref",
       value: ref === undefined ? repository : `${repository}:${ref}`,
-      principalName: `github-${repository}${ref === undefined ? "" : `@${ref}`}`,
+      principalName: `${this.pool.poolId}/github/${repository}${ref === undefined ? "" : `@${ref}`}`,
     });
   }
 }
@@ -372,7 +372,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
       match: FederatedMatch.ATTRIBUTE,
       attribute: "oid",
       value: oid,
-      principalName: `entra-oid-${oid}`,
+      principalName: `${this.pool.poolId}/entra/oid/${oid}`,
     });
   }
 
@@ -383,7 +383,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
       poolName: this.pool.poolName,
       match: FederatedMatch.GROUP,
       value,
-      principalName: `entra-role-${value}`,
+      principalName: `${this.pool.poolId}/entra/role/${value}`,
     });
   }
 }

@@ -97,7 +97,7 @@ export class WorkloadIdentityPool extends Construct {
       match: FederatedMatch.ATTRIBUTE,
       attribute,
       value,
-      principalName: `${this.poolId}-${attribute}-${value}`,
+      principalName: `${this.poolId}/attribute.${attribute}/${value}`,
     });
   }
 

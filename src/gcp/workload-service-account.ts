@@ -1,7 +1,7 @@
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
-import { shortHash, slug } from "../core/naming";
+import { StableIds } from "../core/naming";
 import { IPrincipal, IServiceAccount } from "../core/principal";
 import { check, checkOptional } from "../core/validate";
 import {
@@ -49,6 +49,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
   public readonly principalName: string;
   public readonly resource: ServiceAccount;
   private readonly impersonators = new Map<string, ServiceAccountIamMember>();
+  private readonly ids = new StableIds();
 
   constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
     super(scope, id);
@@ -76,7 +77,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
     const key = principal.iamMember;
     const existing = this.impersonators.get(key);
     if (existing) return existing;
-    const binding = new ServiceAccountIamMember(this, `impersonation-${slug(principal.principalName)}-${shortHash(key)}`, {
+    const binding = new ServiceAccountIamMember(this, this.ids.allocate("impersonation", principal.principalName, key), {
       serviceAccountId: this.resource.name,
       role: IAM_ROLES.workloadIdentityUser,
       member: principal.iamMember,
@@ -91,6 +92,6 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
     check(this, "serviceAccountName", options.serviceAccountName, K8S_SERVICE_ACCOUNT);
     const cluster = checkOptional(this, "clusterProjectId", options.clusterProjectId, PROJECT_ID) ?? this.projectId;
     const email = `${cluster}.svc.id.goog[${options.namespace}/${options.serviceAccountName}]`;
-    return this.allowImpersonation({ iamMember: `serviceAccount:${email}`, principalName: `gke-${options.namespace}-${options.serviceAccountName}` });
+    return this.allowImpersonation({ iamMember: `serviceAccount:${email}`, principalName: `gke/${cluster}/${options.namespace}/${options.serviceAccountName}` });
   }
 }
