@@ -1,18 +1,102 @@
+import { readFileSync } from "fs";
+
 /**
- * The three example environments. Every value is a placeholder that synthesizes
- * offline; point the examples at real values with EXAMPLES_CONFIG (see README).
+ * The example environments. Every default is a placeholder that synthesizes offline.
+ * Point the examples at real values with a JSON file named by EXAMPLES_CONFIG, shaped
+ * like `ExamplesConfig` (any subset; environments are merged by name), e.g.
+ *
+ *   { "shared": { "entraTenantId": "…" }, "environments": { "prod": { "projectId": "…" } } }
+ *
+ * Values are validated by the constructs that use them, so a bad one fails synth with
+ * the construct path and the rule.
  */
 export type EnvironmentName = "dev" | "staging" | "prod";
 
-export interface EnvironmentConfig {
-  readonly name: EnvironmentName;
-  /** GCP project that holds this environment's Firestore database. */
-  readonly projectId: string;
+export interface SharedConfig {
+  /** Entra ID tenant that signs users in and issues API tokens. */
+  readonly entraTenantId: string;
+  /** Buildkite organization slug whose agents deploy. */
   readonly buildkiteOrganization: string;
+  /** Google group of the data platform admins (gets Airflow Admin in prod via Entra group below). */
+  readonly entraAdminsGroupObjectId: string;
+  /** Entra group of Airflow operators. */
+  readonly entraOperatorsGroupObjectId: string;
+  /** Entra group of everyone who may view Airflow. */
+  readonly entraViewersGroupObjectId: string;
+  /** Entra group of engineers who may use the API and Airflow as User. */
+  readonly entraEngineersGroupObjectId: string;
 }
 
-export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
-  { name: "dev", projectId: "acme-firestore-dev", buildkiteOrganization: "acme" },
-  { name: "staging", projectId: "acme-firestore-staging", buildkiteOrganization: "acme" },
-  { name: "prod", projectId: "acme-firestore-prod", buildkiteOrganization: "acme" },
-];
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  /** GCP project holding this environment's Firestore database and workloads. */
+  readonly projectId: string;
+  /** Firestore database id, or "(default)". */
+  readonly databaseId: string;
+  /** Firestore location, e.g. eur3 or europe-west1. */
+  readonly locationId: string;
+  /** Create the database (true) or refer to an existing one (false). */
+  readonly manageDatabase: boolean;
+  /** Bucket that keeps Firestore audit logs. Globally unique. */
+  readonly auditBucketName: string;
+  readonly auditRetentionDays: number;
+  /** Lock the audit bucket's retention (irreversible). */
+  readonly auditRetentionLocked: boolean;
+  /** Airflow web UI host name. */
+  readonly airflowHost: string;
+  /** Object id of the Azure managed identity that runs the API on Azure. */
+  readonly apiManagedIdentityObjectId: string;
+}
+
+export interface ExamplesConfig {
+  readonly shared: SharedConfig;
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+const PLACEHOLDERS: ExamplesConfig = {
+  shared: {
+    entraTenantId: "00000000-0000-4000-8000-000000000001",
+    buildkiteOrganization: "acme",
+    entraAdminsGroupObjectId: "00000000-0000-4000-8000-0000000000a1",
+    entraOperatorsGroupObjectId: "00000000-0000-4000-8000-0000000000a2",
+    entraViewersGroupObjectId: "00000000-0000-4000-8000-0000000000a3",
+    entraEngineersGroupObjectId: "00000000-0000-4000-8000-0000000000a4",
+  },
+  environments: (["dev", "staging", "prod"] as const).map((name) => ({
+    name,
+    projectId: `acme-firestore-${name}`,
+    databaseId: `orders-${name}`,
+    locationId: "eur3",
+    manageDatabase: true,
+    auditBucketName: `acme-firestore-audit-${name}`,
+    auditRetentionDays: name === "prod" ? 400 : 30,
+    auditRetentionLocked: name === "prod",
+    airflowHost: name === "prod" ? "airflow.acme.example.com" : `airflow.${name}.acme.example.com`,
+    apiManagedIdentityObjectId: `00000000-0000-4000-8000-0000000000${{ dev: "d1", staging: "d2", prod: "d3" }[name]}`,
+  })),
+};
+
+interface ConfigOverrides {
+  readonly shared?: Partial<SharedConfig>;
+  readonly environments?: { readonly [name: string]: Partial<EnvironmentConfig> };
+}
+
+/** Placeholders, overridden by the JSON file named in EXAMPLES_CONFIG if set. */
+export function loadExamplesConfig(env: NodeJS.ProcessEnv = process.env): ExamplesConfig {
+  const file = env.EXAMPLES_CONFIG;
+  if (!file) return PLACEHOLDERS;
+  let overrides: ConfigOverrides;
+  try {
+    overrides = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`EXAMPLES_CONFIG=${file}: cannot read a JSON object from it: ${(e as Error).message}`);
+  }
+  const unknownEnvs = Object.keys(overrides.environments ?? {}).filter((n) => !PLACEHOLDERS.environments.some((e) => e.name === n));
+  if (unknownEnvs.length > 0) {
+    throw new Error(`EXAMPLES_CONFIG=${file}: unknown environment(s) ${unknownEnvs.join(", ")}; expected dev, staging, prod`);
+  }
+  return {
+    shared: { ...PLACEHOLDERS.shared, ...overrides.shared },
+    environments: PLACEHOLDERS.environments.map((e) => ({ ...e, ...overrides.environments?.[e.name], name: e.name })),
+  };
+}

@@ -1,11 +1,12 @@
 import { App } from "cdktf";
 import { BuildkiteStack } from "./buildkite/stack";
-import { ENVIRONMENTS } from "./config";
+import { ExamplesConfig, loadExamplesConfig } from "./config";
 
-/** Every example stack for every environment, in one app. */
-export function buildExamplesApp(app: App = new App()): App {
-  for (const env of ENVIRONMENTS) {
-    new BuildkiteStack(app, `buildkite-${env.name}`, env);
+/** Every example stack for every environment, in one app (one state per stack). */
+export function buildExamplesApp(app: App = new App(), config: ExamplesConfig = loadExamplesConfig()): App {
+  for (const env of config.environments) {
+    const props = { env, shared: config.shared };
+    new BuildkiteStack(app, `buildkite-${env.name}`, props);
   }
   return app;
 }

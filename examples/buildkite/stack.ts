@@ -1,31 +1,39 @@
-import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
-import { EnvironmentConfig } from "../config";
-import { useStateBackend } from "../shared/backend";
+import { FirestoreDatabase, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
 
-/** Buildkite agents deploy Firestore changes without a service-account key. */
-export class BuildkiteStack extends TerraformStack {
-  constructor(scope: Construct, id: string, env: EnvironmentConfig) {
-    super(scope, id);
-    useStateBackend(this, id);
-    new GoogleProvider(this, "google", { project: env.projectId });
+/**
+ * Buildkite agents deploy Firestore indexes and run imports/exports without a key:
+ * the agent's OIDC token is exchanged for a short-lived token of a deployer account
+ * that only the firestore-deploy pipeline may impersonate (prod: only from main).
+ * In dev, integration tests reach the dev database directly, with no service account.
+ */
+export class BuildkiteStack extends EnvironmentStack {
+  constructor(scope: Construct, id: string, props: ExampleStackProps) {
+    super(scope, id, props);
+    const { env, shared } = props;
 
     const pool = new WorkloadIdentityPool(this, "pool", {
       projectId: env.projectId,
       poolId: `buildkite-${env.name}`,
-      description: `Buildkite agents of ${env.buildkiteOrganization} deploying to ${env.name}`,
+      description: `Buildkite agents of ${shared.buildkiteOrganization} working on ${env.name}`,
     });
-    const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: env.buildkiteOrganization });
+    const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: shared.buildkiteOrganization });
+    const database = FirestoreDatabase.fromExisting(this, "database", { projectId: env.projectId, databaseId: env.databaseId });
 
     const deployer = new WorkloadServiceAccount(this, "deployer", {
       projectId: env.projectId,
       accountId: "firestore-deployer",
-      description: "Impersonated by the firestore-deploy pipeline",
+      description: `Firestore deployments to ${env.name}, impersonated by the firestore-deploy pipeline`,
     });
-    const deployPipeline = buildkite.pipeline("firestore-deploy", env.name === "prod" ? { branch: "main" } : {});
-    deployer.allowImpersonation(deployPipeline);
+    deployer.allowImpersonation(buildkite.pipeline("firestore-deploy", this.isProd ? { branch: "main" } : {}));
+    database.grantIndexAdmin(deployer);
+    database.grantImportExport(deployer);
+
+    if (env.name === "dev") {
+      database.grantReadWrite(buildkite.pipeline("integration-tests"));
+    }
 
     new TerraformOutput(this, "credential_configuration", {
       value: buildkite.credentialConfiguration({ serviceAccount: deployer }),

@@ -1,10 +1,16 @@
-import { LocalBackend, TerraformStack } from "cdktf";
+import { GcsBackend, LocalBackend, TerraformStack } from "cdktf";
 
 /**
- * One state per stack. cdktf's implicit local backend writes an absolute path into the
- * output; this relative one (from cdktf.out/stacks/<stack>) keeps output portable and
- * keeps state outside cdktf.out, which synth rewrites.
+ * One Terraform state per stack. With STATE_BUCKET set, states live in that GCS bucket
+ * under `cdktf-firestore-identity/<stack>`; otherwise in a local file. cdktf's implicit
+ * local backend writes an absolute path into the output; this relative one (seen from
+ * cdktf.out/stacks/<stack>) keeps the output portable and the state outside cdktf.out.
  */
-export function useStateBackend(stack: TerraformStack, stackName: string): void {
-  new LocalBackend(stack, { path: `../../../terraform-state/${stackName}.tfstate` });
+export function useStateBackend(stack: TerraformStack, stackName: string, env: NodeJS.ProcessEnv = process.env): void {
+  const bucket = env.STATE_BUCKET;
+  if (bucket) {
+    new GcsBackend(stack, { bucket, prefix: `cdktf-firestore-identity/${stackName}` });
+  } else {
+    new LocalBackend(stack, { path: `../../../terraform-state/${stackName}.tfstate` });
+  }
 }

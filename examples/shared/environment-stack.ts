@@ -1,0 +1,28 @@
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { EnvironmentConfig, SharedConfig } from "../config";
+import { useStateBackend } from "./backend";
+
+export interface ExampleStackProps {
+  readonly env: EnvironmentConfig;
+  readonly shared: SharedConfig;
+}
+
+/** A stack for one example in one environment: its own state, Google provider pinned to the project. */
+export class EnvironmentStack extends TerraformStack {
+  public readonly env: EnvironmentConfig;
+  public readonly shared: SharedConfig;
+
+  constructor(scope: Construct, id: string, props: ExampleStackProps) {
+    super(scope, id);
+    this.env = props.env;
+    this.shared = props.shared;
+    useStateBackend(this, id);
+    new GoogleProvider(this, "google", { project: props.env.projectId });
+  }
+
+  public get isProd(): boolean {
+    return this.env.name === "prod";
+  }
+}
