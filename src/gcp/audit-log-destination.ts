@@ -1,0 +1,242 @@
+import { BigqueryDataset } from "@cdktf/provider-google/lib/bigquery-dataset";
+import { BigqueryDatasetIamMember } from "@cdktf/provider-google/lib/bigquery-dataset-iam-member";
+import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
+import { PubsubTopicIamMember } from "@cdktf/provider-google/lib/pubsub-topic-iam-member";
+import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
+import { TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { check, checkOptional, inputError } from "../core/validate";
+import {
+  DATASET_ID,
+  DATA_LOCATION,
+  LOG_BUCKET_ID,
+  LOG_BUCKET_LOCATION,
+  LOG_BUCKET_RETENTION_DAYS,
+  PUBSUB_TOPIC_NAME,
+  STORAGE_BUCKET_NAME,
+  STORAGE_RETENTION_DAYS,
+  TABLE_EXPIRATION_DAYS,
+} from "./audit-rules";
+import { PROJECT_ID } from "./gcp-rules";
+import { IAM_ROLES } from "./iam-roles";
+
+export enum AuditLogDestinationKind {
+  BIGQUERY = "BIGQUERY",
+  STORAGE = "STORAGE",
+  LOG_BUCKET = "LOG_BUCKET",
+  PUBSUB = "PUBSUB",
+}
+
+/** Options every destination kind accepts. */
+export interface AuditLogDestinationCommonOptions {
+  /** Project that holds the destination. @default the audited project */
+  readonly projectId?: string;
+  /** Refuse `terraform destroy` of the destination. @default true */
+  readonly preventDestroy?: boolean;
+}
+
+export interface BigQueryAuditDestinationOptions extends AuditLogDestinationCommonOptions {
+  /** 1-1024 characters of [A-Za-z0-9_]. */
+  readonly datasetId: string;
+  /** @default the provider's default (US) */
+  readonly location?: string;
+  /** Delete tables this many days after creation. @default tables never expire */
+  readonly defaultTableExpirationDays?: number;
+  readonly description?: string;
+  /** Write into date-partitioned tables instead of one table per day. @default true */
+  readonly usePartitionedTables?: boolean;
+}
+
+export interface StorageAuditDestinationOptions extends AuditLogDestinationCommonOptions {
+  /** Globally unique; 3-63 characters of [a-z0-9._-], not starting with "goog". */
+  readonly bucketName: string;
+  /** e.g. EU, US or europe-west3. */
+  readonly location: string;
+  /** Objects cannot be deleted or overwritten for this many days. */
+  readonly retentionDays: number;
+  /**
+   * Lock the retention policy. IRREVERSIBLE: once applied, the period can only grow and the
+   * bucket cannot be deleted while it holds objects younger than the period. @default false
+   */
+  readonly lockRetention?: boolean;
+  /** @default the provider's default (STANDARD) */
+  readonly storageClass?: string;
+}
+
+export interface LogBucketAuditDestinationOptions extends AuditLogDestinationCommonOptions {
+  /** 1-100 characters of [A-Za-z0-9_.-]. */
+  readonly bucketId: string;
+  /** @default "global" */
+  readonly location?: string;
+  /** 1-3650 days. */
+  readonly retentionDays: number;
+  /**
+   * Lock the bucket: the retention can no longer be reduced and the bucket cannot be deleted
+   * (irreversible). @default false
+   */
+  readonly locked?: boolean;
+  readonly description?: string;
+}
+
+export interface PubSubAuditDestinationOptions extends AuditLogDestinationCommonOptions {
+  /** 3-255 characters, starting with a letter, not starting with "goog". */
+  readonly topicName: string;
+}
+
+/** A destination bound to a sink: its URI, the resource it created, and how its writer is granted. */
+interface BoundDestination {
+  readonly uri: string;
+  readonly resource: TerraformResource;
+  readonly usePartitionedTables?: boolean;
+  /** Grants the sink's writer identity on this destination only; undefined when none is needed. */
+  grantWriter(writerIdentity: string): TerraformResource | undefined;
+}
+
+type Binder = (scope: Construct, site: Construct, sinkProjectId: string) => BoundDestination;
+
+const SECONDS_PER_DAY = 86400;
+
+/**
+ * Where a FirestoreAuditLogging sink sends audit entries. The destination is created and
+ * protected from destroy when the audit logging construct binds it, and the sink's writer
+ * identity is granted exactly the role it needs on that destination, never project-wide.
+ */
+export class AuditLogDestination {
+  /** A BigQuery dataset; the writer gets roles/bigquery.dataEditor on the dataset. */
+  public static bigQuery(options: BigQueryAuditDestinationOptions): AuditLogDestination {
+    return new AuditLogDestination(AuditLogDestinationKind.BIGQUERY, (scope, site, sinkProject) => {
+      check(site, "destination.datasetId", options.datasetId, DATASET_ID);
+      checkOptional(site, "destination.location", options.location, DATA_LOCATION);
+      checkOptional(site, "destination.defaultTableExpirationDays", options.defaultTableExpirationDays, TABLE_EXPIRATION_DAYS);
+      const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const expiration = options.defaultTableExpirationDays;
+      const dataset = new BigqueryDataset(scope, "Dataset", {
+        project,
+        datasetId: options.datasetId,
+        location: options.location,
+        description: options.description,
+        defaultTableExpirationMs: expiration === undefined ? undefined : expiration * SECONDS_PER_DAY * 1000,
+        deleteContentsOnDestroy: false,
+        lifecycle: { preventDestroy: options.preventDestroy ?? true },
+      });
+      return {
+        uri: `bigquery.googleapis.com/projects/${project}/datasets/${options.datasetId}`,
+        resource: dataset,
+        usePartitionedTables: options.usePartitionedTables ?? true,
+        grantWriter: (member) =>
+          new BigqueryDatasetIamMember(scope, "WriterAccess", { project, datasetId: dataset.datasetId, role: IAM_ROLES.bigQueryDataEditor, member }),
+      };
+    });
+  }
+
+  /**
+   * A Cloud Storage bucket with uniform bucket-level access, public access prevention
+   * enforced and a retention policy; the writer gets roles/storage.objectCreator on the bucket.
+   */
+  public static storage(options: StorageAuditDestinationOptions): AuditLogDestination {
+    return new AuditLogDestination(AuditLogDestinationKind.STORAGE, (scope, site, sinkProject) => {
+      check(site, "destination.bucketName", options.bucketName, STORAGE_BUCKET_NAME);
+      check(site, "destination.location", options.location, DATA_LOCATION);
+      check(site, "destination.retentionDays", options.retentionDays, STORAGE_RETENTION_DAYS);
+      const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const bucket = new StorageBucket(scope, "Bucket", {
+        project,
+        name: options.bucketName,
+        location: options.location,
+        storageClass: options.storageClass,
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        forceDestroy: false,
+        retentionPolicy: { retentionPeriod: options.retentionDays * SECONDS_PER_DAY, isLocked: options.lockRetention ?? false },
+        lifecycle: { preventDestroy: options.preventDestroy ?? true },
+      });
+      return {
+        uri: `storage.googleapis.com/${options.bucketName}`,
+        resource: bucket,
+        grantWriter: (member) => new StorageBucketIamMember(scope, "WriterAccess", { bucket: bucket.name, role: IAM_ROLES.storageObjectCreator, member }),
+      };
+    });
+  }
+
+  /**
+   * A Cloud Logging bucket with its own retention. In the sink's project the sink writes
+   * without any grant; in another project (projectId set to a different project) the
+   * writer gets roles/logging.bucketWriter there, with a condition naming this bucket only.
+   */
+  public static logBucket(options: LogBucketAuditDestinationOptions): AuditLogDestination {
+    return new AuditLogDestination(AuditLogDestinationKind.LOG_BUCKET, (scope, site, sinkProject) => {
+      check(site, "destination.bucketId", options.bucketId, LOG_BUCKET_ID);
+      const location = check(site, "destination.location", options.location ?? "global", LOG_BUCKET_LOCATION);
+      check(site, "destination.retentionDays", options.retentionDays, LOG_BUCKET_RETENTION_DAYS);
+      const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const bucket = new LoggingProjectBucketConfig(scope, "LogBucket", {
+        project,
+        location,
+        bucketId: options.bucketId,
+        retentionDays: options.retentionDays,
+        locked: options.locked ?? false,
+        description: options.description,
+        lifecycle: { preventDestroy: options.preventDestroy ?? true },
+      });
+      const path = `locations/${location}/buckets/${options.bucketId}`;
+      return {
+        uri: `logging.googleapis.com/projects/${project}/${path}`,
+        resource: bucket,
+        grantWriter: (member) =>
+          project === sinkProject
+            ? undefined
+            : new ProjectIamMember(scope, "WriterAccess", {
+                project,
+                role: IAM_ROLES.logBucketWriter,
+                member,
+                condition: {
+                  title: `Log bucket ${options.bucketId} only`,
+                  description: `Lets the Firestore audit sink write to ${path} only`,
+                  expression: `resource.name.endsWith("${path}")`,
+                },
+              }),
+      };
+    });
+  }
+
+  /** A Pub/Sub topic; the writer gets roles/pubsub.publisher on the topic. */
+  public static pubSub(options: PubSubAuditDestinationOptions): AuditLogDestination {
+    return new AuditLogDestination(AuditLogDestinationKind.PUBSUB, (scope, site, sinkProject) => {
+      check(site, "destination.topicName", options.topicName, PUBSUB_TOPIC_NAME);
+      const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const topic = new PubsubTopic(scope, "Topic", {
+        project,
+        name: options.topicName,
+        lifecycle: { preventDestroy: options.preventDestroy ?? true },
+      });
+      return {
+        uri: `pubsub.googleapis.com/projects/${project}/topics/${options.topicName}`,
+        resource: topic,
+        grantWriter: (member) => new PubsubTopicIamMember(scope, "WriterAccess", { project, topic: topic.name, role: IAM_ROLES.pubSubPublisher, member }),
+      };
+    });
+  }
+
+  private boundBy?: string;
+
+  private constructor(
+    public readonly kind: AuditLogDestinationKind,
+    private readonly binder: Binder,
+  ) {}
+
+  /**
+   * Creates the destination under `scope`; inputs are checked against `site` so errors name
+   * the audit logging construct. @internal
+   */
+  public _bind(scope: Construct, site: Construct, sinkProjectId: string): BoundDestination {
+    // A second binding would declare the same bucket, dataset or topic twice.
+    if (this.boundBy !== undefined) {
+      throw inputError(site, "destination", this.kind, `is already used by ${this.boundBy}; create one AuditLogDestination per FirestoreAuditLogging`);
+    }
+    this.boundBy = site.node.path;
+    return this.binder(scope, site, sinkProjectId);
+  }
+}

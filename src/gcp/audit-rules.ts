@@ -1,0 +1,68 @@
+import { InputRule, integerBetween, pattern } from "../core/validate";
+
+/**
+ * Audit logging and log destination limits, each written once. Sources: ../shared/FACTS.md,
+ * the Cloud Storage bucket naming page, the Pub/Sub Topic and Logging CreateBucket/LogSink
+ * API references.
+ */
+
+/** Data Access logs for Firestore are configured on this service; firestore.googleapis.com is rejected. */
+export const FIRESTORE_AUDIT_SERVICE = "datastore.googleapis.com";
+
+/** Audit entries Firestore writes, for both Data Access and Admin Activity logs. */
+export const FIRESTORE_AUDIT_FILTER = 'logName:"cloudaudit.googleapis.com" AND protoPayload.serviceName="firestore.googleapis.com"';
+
+export const SINK_NAME: InputRule<string> = pattern(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
+  "sink name must be 1-100 characters of [A-Za-z0-9_.-], starting with a letter or digit",
+);
+
+export const DATASET_ID: InputRule<string> = pattern(/^[A-Za-z0-9_]{1,1024}$/, "dataset id must be 1-1024 characters of [A-Za-z0-9_]");
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+export const STORAGE_BUCKET_NAME: InputRule<string> = {
+  test: (v) =>
+    /^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(v) &&
+    v.length >= 3 &&
+    v.length <= (v.includes(".") ? 222 : 63) &&
+    v.split(".").every((part) => part.length > 0 && part.length <= 63) &&
+    !IPV4.test(v) &&
+    !v.startsWith("goog") &&
+    !/g[o0][o0]g[l1]e/.test(v),
+  rule:
+    "bucket name must be 3-63 characters of [a-z0-9._-] (up to 222 with dots, 63 per dot-separated part), start and end " +
+    'with a letter or digit, not be an IP address, not start with "goog" and not contain "google"',
+};
+
+export const PUBSUB_TOPIC_NAME: InputRule<string> = {
+  test: (v) => /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/.test(v) && !v.startsWith("goog"),
+  rule: 'topic name must be 3-255 characters of [A-Za-z0-9-_.~+%], start with a letter and not start with "goog"',
+};
+
+/** `_Default` and `_Required` exist in every project, so creating them always fails. */
+export const LOG_BUCKET_ID: InputRule<string> = {
+  test: (v) => /^[A-Za-z0-9_.-]{1,100}$/.test(v) && v !== "_Default" && v !== "_Required",
+  rule: "log bucket id must be 1-100 characters of [A-Za-z0-9_.-] and not _Default or _Required",
+};
+
+export const LOG_BUCKET_LOCATION: InputRule<string> = pattern(
+  /^(global|[a-z]+|[a-z]+-[a-z]+[0-9]+)$/,
+  "log bucket location must be global, a multi-region such as us or eu, or a region such as europe-west3",
+);
+
+export const LOG_BUCKET_RETENTION_DAYS: InputRule<number> = integerBetween(1, 3650, "days");
+
+/** Cloud Storage requires retention_period below 3,155,760,000 seconds (100 years). */
+export const STORAGE_RETENTION_DAYS: InputRule<number> = integerBetween(1, 36524, "days");
+
+/** BigQuery and Cloud Storage locations: US, EU, or a region such as europe-west3 (case-insensitive). */
+export const DATA_LOCATION: InputRule<string> = pattern(
+  /^[A-Za-z]+[0-9]*(-[A-Za-z]+[0-9]+)?$/,
+  "location must be a multi-region such as US or EU, or a region such as europe-west3",
+);
+
+export const TABLE_EXPIRATION_DAYS: InputRule<number> = {
+  test: (v) => Number.isSafeInteger(v) && v >= 1,
+  rule: "default table expiration must be a whole number of days, at least 1",
+};

@@ -1,0 +1,85 @@
+import { InputRule } from "../core/validate";
+
+/**
+ * What a principal may do in one Firestore database. The only place that says which
+ * predefined role each level means.
+ */
+export enum FirestoreAccessLevel {
+  /** Read documents and indexes (roles/datastore.viewer). */
+  READ = "READ",
+  /** Read and write documents (roles/datastore.user). */
+  READ_WRITE = "READ_WRITE",
+  /** Create, change and delete index definitions (roles/datastore.indexAdmin). */
+  INDEX_ADMIN = "INDEX_ADMIN",
+  /** Run imports and exports (roles/datastore.importExportAdmin); the bucket needs its own grant. */
+  IMPORT_EXPORT = "IMPORT_EXPORT",
+  /** Manage backups, without restoring them (roles/datastore.backupsAdmin). */
+  BACKUP_ADMIN = "BACKUP_ADMIN",
+}
+
+export const FIRESTORE_ACCESS_ROLES: Readonly<Record<FirestoreAccessLevel, string>> = {
+  [FirestoreAccessLevel.READ]: "roles/datastore.viewer",
+  [FirestoreAccessLevel.READ_WRITE]: "roles/datastore.user",
+  [FirestoreAccessLevel.INDEX_ADMIN]: "roles/datastore.indexAdmin",
+  [FirestoreAccessLevel.IMPORT_EXPORT]: "roles/datastore.importExportAdmin",
+  [FirestoreAccessLevel.BACKUP_ADMIN]: "roles/datastore.backupsAdmin",
+};
+
+/**
+ * Predefined Firestore roles that `grant(principal, role)` accepts, beyond the levels above.
+ * restoreAdmin and cloneAdmin can create databases; the condition still names the one
+ * database the grant is meant for.
+ */
+const OTHER_FIRESTORE_ROLES = [
+  "roles/datastore.backupsViewer",
+  "roles/datastore.backupSchedulesAdmin",
+  "roles/datastore.backupSchedulesViewer",
+  "roles/datastore.bulkAdmin",
+  "roles/datastore.restoreAdmin",
+  "roles/datastore.cloneAdmin",
+  "roles/datastore.owner",
+];
+
+export const FIRESTORE_ROLES: ReadonlySet<string> = new Set([...Object.values(FIRESTORE_ACCESS_ROLES), ...OTHER_FIRESTORE_ROLES]);
+
+const BASIC_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
+
+/** Refuses basic roles and anything outside Firestore, with the reason that applies. */
+export const FIRESTORE_ROLE: InputRule<string> = {
+  test: (v) => FIRESTORE_ROLES.has(v),
+  rule: `must be a predefined Firestore role (${[...FIRESTORE_ROLES].join(", ")}); use FirestoreCustomRole and grantCustomRole for a narrower set of permissions`,
+};
+
+export function roleProblem(role: string): string {
+  if (BASIC_ROLES.has(role)) {
+    return "basic roles reach every service in the project and Google rejects IAM conditions on them, so they can never be limited to one database";
+  }
+  if (role.startsWith("projects/") || role.startsWith("organizations/")) {
+    return "custom roles must be granted with grantCustomRole(principal, FirestoreCustomRole), which checks that they hold only datastore.* permissions";
+  }
+  return FIRESTORE_ROLE.rule;
+}
+
+/**
+ * Permission sets for custom roles that need less than roles/datastore.user. Combine
+ * them, e.g. `[...FirestorePermissions.READ_DOCUMENTS]` is read-only without list, and
+ * `[...READ_DOCUMENTS, ...LIST_DOCUMENTS, ...WRITE_DOCUMENTS]` is read/write without delete.
+ * Sources: the method-to-permission table of the Datastore IAM page.
+ */
+export class FirestorePermissions {
+  /** Read documents by key, inside or outside transactions (lookup, beginTransaction, rollback). */
+  public static readonly READ_DOCUMENTS: string[] = ["datastore.databases.get", "datastore.entities.get"];
+  /** Run queries (runQuery); queries that return data also need READ_DOCUMENTS. */
+  public static readonly LIST_DOCUMENTS: string[] = ["datastore.entities.list"];
+  /** Create and update documents, including ids allocated by the client libraries (commit, allocateIds). */
+  public static readonly WRITE_DOCUMENTS: string[] = [
+    "datastore.databases.get",
+    "datastore.entities.allocateIds",
+    "datastore.entities.create",
+    "datastore.entities.update",
+  ];
+  /** Delete documents (commit with deletes). */
+  public static readonly DELETE_DOCUMENTS: string[] = ["datastore.entities.delete"];
+
+  private constructor() {}
+}

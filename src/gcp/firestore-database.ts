@@ -1,0 +1,249 @@
+import { FirestoreBackupSchedule } from "@cdktf/provider-google/lib/firestore-backup-schedule";
+import { FirestoreDatabase as FirestoreDatabaseResource } from "@cdktf/provider-google/lib/firestore-database";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { StableIds } from "../core/naming";
+import { IPrincipal } from "../core/principal";
+import { check, checkOptional, inputError, isUnresolved, oneOf } from "../core/validate";
+import { FIRESTORE_ACCESS_ROLES, FIRESTORE_ROLE, FirestoreAccessLevel, roleProblem } from "./firestore-access";
+import { FirestoreCustomRole } from "./firestore-custom-role";
+import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION } from "./firestore-rules";
+import { PROJECT_ID } from "./gcp-rules";
+
+/**
+ * A Firestore database that principals can be granted access to. Every grant is a
+ * project-level binding whose IAM condition names this one database, because Firestore
+ * has no per-database IAM policy.
+ */
+export interface IFirestoreDatabase extends IConstruct {
+  readonly projectId: string;
+  /** `(default)` or the named database id. */
+  readonly databaseId: string;
+  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
+  readonly databaseName: string;
+  /** `resource.name == "projects/PROJECT_ID/databases/DATABASE_ID"`, carried by every grant. */
+  readonly conditionExpression: string;
+
+  /** roles/datastore.viewer on this database only. */
+  grantRead(principal: IPrincipal): ProjectIamMember;
+  /** roles/datastore.user on this database only. */
+  grantReadWrite(principal: IPrincipal): ProjectIamMember;
+  /** roles/datastore.indexAdmin on this database only. */
+  grantIndexAdmin(principal: IPrincipal): ProjectIamMember;
+  /** roles/datastore.importExportAdmin on this database only (the bucket needs its own grant). */
+  grantImportExport(principal: IPrincipal): ProjectIamMember;
+  /** roles/datastore.backupsAdmin on this database only. */
+  grantBackupAdmin(principal: IPrincipal): ProjectIamMember;
+  /** The role that an access level stands for, on this database only. */
+  grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember;
+  /** Any other predefined Firestore role (roles/datastore.*); basic and non-Firestore roles are refused. */
+  grant(principal: IPrincipal, role: string): ProjectIamMember;
+  /** A FirestoreCustomRole of the same project, on this database only. */
+  grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember;
+}
+
+export interface FirestoreDatabaseReferenceProps {
+  readonly projectId: string;
+  /** @default "(default)" */
+  readonly databaseId?: string;
+}
+
+/** Bindings per stack, so granting the same access twice (from any construct) is one binding. */
+const bindingsByStack = new WeakMap<TerraformStack, Map<string, ProjectIamMember>>();
+
+/** The grant API shared by managed databases and references to existing ones. */
+export abstract class FirestoreDatabaseBase extends Construct implements IFirestoreDatabase {
+  public readonly projectId: string;
+  public readonly databaseId: string;
+  public readonly databaseName: string;
+  public readonly conditionExpression: string;
+  private readonly ids = new StableIds();
+
+  protected constructor(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps) {
+    super(scope, id);
+    this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
+    this.databaseId = check(this, "databaseId", props.databaseId ?? DEFAULT_DATABASE_ID, DATABASE_ID);
+    this.databaseName = `projects/${this.projectId}/databases/${this.databaseId}`;
+    this.conditionExpression = `resource.name == "${this.databaseName}"`;
+  }
+
+  public grantRead(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.READ);
+  }
+
+  public grantReadWrite(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.READ_WRITE);
+  }
+
+  public grantIndexAdmin(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.INDEX_ADMIN);
+  }
+
+  public grantImportExport(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.IMPORT_EXPORT);
+  }
+
+  public grantBackupAdmin(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.BACKUP_ADMIN);
+  }
+
+  public grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember {
+    const role = FIRESTORE_ACCESS_ROLES[level];
+    if (role === undefined) throw inputError(this, "access level", level, oneOf(Object.values(FirestoreAccessLevel)).rule);
+    return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
+  }
+
+  public grant(principal: IPrincipal, role: string): ProjectIamMember {
+    if (!isUnresolved(role) && !FIRESTORE_ROLE.test(role)) throw inputError(this, "role", role, roleProblem(role));
+    return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
+  }
+
+  public grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember {
+    if (!isUnresolved(role.projectId) && !isUnresolved(this.projectId) && role.projectId !== this.projectId) {
+      throw inputError(
+        this,
+        "custom role",
+        `projects/${role.projectId}/roles/${role.roleId}`,
+        `a project-level custom role can only be granted in its own project (${this.projectId})`,
+      );
+    }
+    return this.bind(principal, role.roleName, `custom-${role.roleId}`);
+  }
+
+  private bind(principal: IPrincipal, role: string, label: string): ProjectIamMember {
+    const stack = TerraformStack.of(this);
+    let bindings = bindingsByStack.get(stack);
+    if (!bindings) {
+      bindings = new Map();
+      bindingsByStack.set(stack, bindings);
+    }
+    const key = `${this.databaseName}|${role}|${principal.iamMember}`;
+    const existing = bindings.get(key);
+    if (existing) return existing;
+    const binding = new ProjectIamMember(this, this.ids.allocate(label, principal.principalName, key), {
+      project: this.projectId,
+      role,
+      member: principal.iamMember,
+      condition: {
+        title: `Firestore database ${this.databaseId}`,
+        description: `Limits ${role} to ${this.databaseName}`,
+        expression: this.conditionExpression,
+      },
+    });
+    bindings.set(key, binding);
+    return binding;
+  }
+}
+
+/** How often a scheduled backup runs (UTC). A database has at most one schedule of each. */
+export enum FirestoreBackupRecurrence {
+  DAILY = "DAILY",
+  WEEKLY = "WEEKLY",
+}
+
+export enum BackupDayOfWeek {
+  MONDAY = "MONDAY",
+  TUESDAY = "TUESDAY",
+  WEDNESDAY = "WEDNESDAY",
+  THURSDAY = "THURSDAY",
+  FRIDAY = "FRIDAY",
+  SATURDAY = "SATURDAY",
+  SUNDAY = "SUNDAY",
+}
+
+export interface FirestoreBackupScheduleOptions {
+  readonly recurrence: FirestoreBackupRecurrence;
+  /** How long each backup is kept: 1 to 98 days (14 weeks, the Firestore maximum). */
+  readonly retentionDays: number;
+  /** Weekly schedules only. @default BackupDayOfWeek.SUNDAY */
+  readonly dayOfWeek?: BackupDayOfWeek;
+}
+
+/** What `terraform destroy` (or removing the construct) does to the database. */
+export enum FirestoreDeletionPolicy {
+  /** Forget the database in Terraform state; the database and its data stay in Google Cloud. */
+  ABANDON = "ABANDON",
+  /** Delete the database (only possible when delete protection is off). */
+  DELETE = "DELETE",
+}
+
+export interface FirestoreDatabaseProps extends FirestoreDatabaseReferenceProps {
+  /** A multi-region such as `nam5` or `eur3`, or a region such as `europe-west3`. Cannot change later. */
+  readonly locationId: string;
+  /** Keep 7 days of versions for point-in-time reads and recovery. @default true */
+  readonly pointInTimeRecovery?: boolean;
+  /** Google refuses to delete the database while this is on. @default true */
+  readonly deleteProtection?: boolean;
+  /** @default FirestoreDeletionPolicy.ABANDON (never deletes data) */
+  readonly deletionPolicy?: FirestoreDeletionPolicy;
+  /** Scheduled backups: at most one DAILY and one WEEKLY. @default none */
+  readonly backupSchedules?: FirestoreBackupScheduleOptions[];
+  /** Refuse `terraform destroy` of the database. @default true */
+  readonly preventDestroy?: boolean;
+}
+
+const SECONDS_PER_DAY = 86400;
+
+/**
+ * A Firestore database in native mode, protected three ways by default: point-in-time
+ * recovery on, delete protection on, and a deletion policy that abandons rather than
+ * deletes. Grants reach this database only (see IFirestoreDatabase).
+ */
+export class FirestoreDatabase extends FirestoreDatabaseBase {
+  /** Refers to a database managed elsewhere (another stack, the console) to grant access to it. */
+  public static fromExisting(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps): IFirestoreDatabase {
+    return new ExistingFirestoreDatabase(scope, id, props);
+  }
+
+  public readonly locationId: string;
+  public readonly resource: FirestoreDatabaseResource;
+  private readonly schedules = new Map<FirestoreBackupRecurrence, FirestoreBackupSchedule>();
+
+  constructor(scope: Construct, id: string, props: FirestoreDatabaseProps) {
+    super(scope, id, props);
+    this.locationId = check(this, "locationId", props.locationId, FIRESTORE_LOCATION);
+    checkOptional(this, "deletionPolicy", props.deletionPolicy, oneOf(Object.values(FirestoreDeletionPolicy)));
+
+    this.resource = new FirestoreDatabaseResource(this, "Resource", {
+      project: this.projectId,
+      name: this.databaseId,
+      locationId: this.locationId,
+      type: "FIRESTORE_NATIVE",
+      pointInTimeRecoveryEnablement: (props.pointInTimeRecovery ?? true) ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED",
+      deleteProtectionState: (props.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
+      deletionPolicy: props.deletionPolicy ?? FirestoreDeletionPolicy.ABANDON,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
+    for (const schedule of props.backupSchedules ?? []) this.addBackupSchedule(schedule);
+  }
+
+  /** Adds a scheduled backup; a database takes at most one DAILY and one WEEKLY schedule. */
+  public addBackupSchedule(options: FirestoreBackupScheduleOptions): FirestoreBackupSchedule {
+    const recurrence = check(this, "backup recurrence", options.recurrence, oneOf(Object.values(FirestoreBackupRecurrence)));
+    check(this, "backup retentionDays", options.retentionDays, BACKUP_RETENTION_DAYS);
+    if (options.dayOfWeek !== undefined && recurrence !== FirestoreBackupRecurrence.WEEKLY) {
+      throw inputError(this, "backup dayOfWeek", options.dayOfWeek, "applies to WEEKLY schedules only");
+    }
+    checkOptional(this, "backup dayOfWeek", options.dayOfWeek, oneOf(Object.values(BackupDayOfWeek)));
+    if (this.schedules.has(recurrence as FirestoreBackupRecurrence)) {
+      throw inputError(this, "backup recurrence", recurrence, "a database has at most one DAILY and one WEEKLY backup schedule; this one is declared twice");
+    }
+    const weekly = recurrence === FirestoreBackupRecurrence.WEEKLY;
+    const schedule = new FirestoreBackupSchedule(this, `Backup${weekly ? "Weekly" : "Daily"}`, {
+      project: this.projectId,
+      database: this.resource.name,
+      retention: `${options.retentionDays * SECONDS_PER_DAY}s`,
+      dailyRecurrence: weekly ? undefined : {},
+      weeklyRecurrence: weekly ? { day: options.dayOfWeek ?? BackupDayOfWeek.SUNDAY } : undefined,
+    });
+    this.schedules.set(recurrence as FirestoreBackupRecurrence, schedule);
+    return schedule;
+  }
+}
+
+class ExistingFirestoreDatabase extends FirestoreDatabaseBase {
+  constructor(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps) {
+    super(scope, id, props);
+  }
+}

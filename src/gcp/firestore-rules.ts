@@ -1,0 +1,40 @@
+import { InputRule, lengthBetween, pattern } from "../core/validate";
+
+/** Firestore input limits, each written once. Sources: ../shared/FACTS.md and the Firestore REST reference. */
+
+export const DEFAULT_DATABASE_ID = "(default)";
+
+const UUID_LIKE = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+export const DATABASE_ID: InputRule<string> = {
+  test: (v) => v === DEFAULT_DATABASE_ID || (/^[a-z][a-z0-9-]{2,61}[a-z0-9]$/.test(v) && !UUID_LIKE.test(v)),
+  rule: 'database id must be "(default)" or 4-63 characters of [a-z0-9-], starting with a letter, ending with a letter or digit, and not UUID-like',
+};
+
+/** Multi-regions (nam5, eur3, nam7) or regions (europe-west3, northamerica-northeast1). */
+export const FIRESTORE_LOCATION: InputRule<string> = pattern(
+  /^((nam|eur)[0-9]+|[a-z]+-[a-z]+[0-9]+)$/,
+  "must be a Firestore location: a multi-region such as nam5 or eur3, or a region such as europe-west3",
+);
+
+/** The API caps backup retention at 14 weeks (8467200 s). */
+export const MAX_BACKUP_RETENTION_DAYS = 98;
+export const BACKUP_RETENTION_DAYS: InputRule<number> = {
+  test: (v) => Number.isInteger(v) && v >= 1 && v <= MAX_BACKUP_RETENTION_DAYS,
+  rule: `backup retention must be a whole number of days from 1 to ${MAX_BACKUP_RETENTION_DAYS} (14 weeks, the Firestore maximum)`,
+};
+
+export const CUSTOM_ROLE_ID: InputRule<string> = pattern(/^[a-zA-Z0-9_.]{3,64}$/, "custom role id must be 3-64 characters of [a-zA-Z0-9_.]");
+export const CUSTOM_ROLE_TITLE: InputRule<string> = lengthBetween(1, 100);
+export const CUSTOM_ROLE_DESCRIPTION: InputRule<string> = lengthBetween(0, 256);
+
+/** Only Firestore permissions: a custom role granted through a database condition must not carry anything else. */
+export const DATASTORE_PERMISSION: InputRule<string> = pattern(
+  /^datastore\.[a-zA-Z]+\.[a-zA-Z]+$/,
+  "must be a Firestore permission of the form datastore.<resource>.<verb>, e.g. datastore.entities.get",
+);
+
+export const PERMISSION_LIST: InputRule<readonly string[]> = {
+  test: (v) => Array.isArray(v) && v.length > 0,
+  rule: "must list at least one datastore.* permission",
+};

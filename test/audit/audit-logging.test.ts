@@ -1,0 +1,206 @@
+import { TerraformStack, Testing } from "cdktf";
+import { AuditLogDestination, AuditLogDestinationKind, AuditLogType, FindingStatus, FirestoreAuditLogging, FirestoreDatabase, Principal } from "../../src";
+import { evaluate, failures } from "../../src/guardrails/engine";
+import { StackModel } from "../../src/guardrails/terraform-json";
+import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/synth";
+
+const projectId = "acme-dev-1";
+const WRITER = "${google_logging_project_sink.audit_Sink_7F10F487.writer_identity}";
+const FILTER = 'logName:"cloudaudit.googleapis.com" AND protoPayload.serviceName="firestore.googleapis.com"';
+
+const audited = (destination: AuditLogDestination, extra: Record<string, unknown> = {}) =>
+  synthJson(stackWith((s) => new FirestoreAuditLogging(s, "audit", { projectId, destination, ...extra })));
+const only = (json: any, type: string) => {
+  const all = resourcesOf(json, type);
+  expect(all).toHaveLength(1);
+  return all[0][1];
+};
+const iamTypes = (json: any) => Object.keys(json.resource).filter((t) => t.includes("_iam_member"));
+
+describe("audit config", () => {
+  test("turns on ADMIN_READ, DATA_READ and DATA_WRITE on datastore.googleapis.com without exemptions", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }));
+    expect(only(json, "google_project_iam_audit_config")).toEqual({
+      project: projectId,
+      service: "datastore.googleapis.com",
+      audit_log_config: [{ log_type: "ADMIN_READ" }, { log_type: "DATA_READ" }, { log_type: "DATA_WRITE" }],
+    });
+  });
+
+  test("log types and exempted members are explicit choices", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }), {
+      logTypes: [AuditLogType.DATA_WRITE],
+      exemptedMembers: [Principal.serviceAccount("loadtest@acme-dev-1.iam.gserviceaccount.com")],
+    });
+    expect(only(json, "google_project_iam_audit_config").audit_log_config).toEqual([
+      { log_type: "DATA_WRITE", exempted_members: ["serviceAccount:loadtest@acme-dev-1.iam.gserviceaccount.com"] },
+    ]);
+  });
+
+  test("the sink selects Firestore audit entries and has its own writer identity", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }), { sinkName: "fs-audit" });
+    expect(only(json, "google_logging_project_sink")).toEqual({
+      project: projectId,
+      name: "fs-audit",
+      description: "Firestore audit entries of acme-dev-1",
+      destination: "pubsub.googleapis.com/projects/acme-dev-1/topics/firestore-audit",
+      filter: FILTER,
+      unique_writer_identity: true,
+      depends_on: ["google_pubsub_topic.audit_Destination_Topic_2BCA37C1"],
+    });
+  });
+});
+
+describe("each destination grants the sink's writer exactly its role, on that destination only", () => {
+  test("BigQuery: dataset-level roles/bigquery.dataEditor; expiration only when asked", () => {
+    const json = audited(AuditLogDestination.bigQuery({ datasetId: "firestore_audit", location: "EU" }));
+    expect(only(json, "google_bigquery_dataset")).toEqual({
+      project: projectId,
+      dataset_id: "firestore_audit",
+      location: "EU",
+      delete_contents_on_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(only(json, "google_bigquery_dataset_iam_member")).toEqual({
+      project: projectId,
+      dataset_id: "${google_bigquery_dataset.audit_Destination_Dataset_128A112D.dataset_id}",
+      role: "roles/bigquery.dataEditor",
+      member: WRITER,
+    });
+    expect(iamTypes(json)).toEqual(["google_bigquery_dataset_iam_member"]);
+    const sink = only(json, "google_logging_project_sink");
+    expect(sink.destination).toBe("bigquery.googleapis.com/projects/acme-dev-1/datasets/firestore_audit");
+    expect(sink.bigquery_options).toEqual({ use_partitioned_tables: true });
+
+    const expiring = audited(AuditLogDestination.bigQuery({ datasetId: "firestore_audit", defaultTableExpirationDays: 400 }));
+    expect(only(expiring, "google_bigquery_dataset").default_table_expiration_ms).toBe(400 * 86400 * 1000);
+  });
+
+  test("Storage: locked-down bucket with retention, bucket-level roles/storage.objectCreator", () => {
+    const json = audited(AuditLogDestination.storage({ bucketName: "acme-dev-firestore-audit", location: "EU", retentionDays: 365 }));
+    expect(only(json, "google_storage_bucket")).toEqual({
+      project: projectId,
+      name: "acme-dev-firestore-audit",
+      location: "EU",
+      uniform_bucket_level_access: true,
+      public_access_prevention: "enforced",
+      force_destroy: false,
+      retention_policy: { retention_period: 365 * 86400, is_locked: false },
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(only(json, "google_storage_bucket_iam_member")).toEqual({
+      bucket: "${google_storage_bucket.audit_Destination_Bucket_93423982.name}",
+      role: "roles/storage.objectCreator",
+      member: WRITER,
+    });
+    expect(iamTypes(json)).toEqual(["google_storage_bucket_iam_member"]);
+    expect(only(json, "google_logging_project_sink").destination).toBe("storage.googleapis.com/acme-dev-firestore-audit");
+
+    const locked = audited(AuditLogDestination.storage({ bucketName: "acme-prod-audit", location: "EU", retentionDays: 400, lockRetention: true, preventDestroy: false }));
+    expect(only(locked, "google_storage_bucket")).toMatchObject({ retention_policy: { is_locked: true }, lifecycle: { prevent_destroy: false } });
+  });
+
+  test("Pub/Sub: topic-level roles/pubsub.publisher", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }));
+    expect(only(json, "google_pubsub_topic")).toEqual({ project: projectId, name: "firestore-audit", lifecycle: { prevent_destroy: true } });
+    expect(only(json, "google_pubsub_topic_iam_member")).toEqual({
+      project: projectId,
+      topic: "${google_pubsub_topic.audit_Destination_Topic_2BCA37C1.name}",
+      role: "roles/pubsub.publisher",
+      member: WRITER,
+    });
+    expect(iamTypes(json)).toEqual(["google_pubsub_topic_iam_member"]);
+  });
+
+  test("log bucket in the same project: retention and lock, and no grant at all", () => {
+    const json = audited(AuditLogDestination.logBucket({ bucketId: "firestore-audit", retentionDays: 400, locked: true }));
+    expect(only(json, "google_logging_project_bucket_config")).toEqual({
+      project: projectId,
+      location: "global",
+      bucket_id: "firestore-audit",
+      retention_days: 400,
+      locked: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(iamTypes(json)).toEqual([]);
+    expect(only(json, "google_logging_project_sink").destination).toBe("logging.googleapis.com/projects/acme-dev-1/locations/global/buckets/firestore-audit");
+  });
+
+  test("log bucket in another project: roles/logging.bucketWriter there, conditioned on this bucket", () => {
+    const json = audited(AuditLogDestination.logBucket({ bucketId: "firestore-audit", projectId: "acme-logs-1", location: "europe-west3", retentionDays: 30 }));
+    expect(only(json, "google_logging_project_bucket_config")).toMatchObject({ project: "acme-logs-1", location: "europe-west3", locked: false });
+    expect(only(json, "google_project_iam_member")).toEqual({
+      project: "acme-logs-1",
+      role: "roles/logging.bucketWriter",
+      member: WRITER,
+      condition: {
+        title: "Log bucket firestore-audit only",
+        description: "Lets the Firestore audit sink write to locations/europe-west3/buckets/firestore-audit only",
+        expression: 'resource.name.endsWith("locations/europe-west3/buckets/firestore-audit")',
+      },
+    });
+    expect(only(json, "google_logging_project_sink")).toMatchObject({
+      project: projectId,
+      destination: "logging.googleapis.com/projects/acme-logs-1/locations/europe-west3/buckets/firestore-audit",
+    });
+  });
+
+  test("the construct exposes what it created", () => {
+    stackWith((s) => {
+      const audit = new FirestoreAuditLogging(s, "audit", { projectId, destination: AuditLogDestination.logBucket({ bucketId: "fs", retentionDays: 30 }) });
+      expect(audit.destinationKind).toBe(AuditLogDestinationKind.LOG_BUCKET);
+      expect(audit.destinationUri).toBe("logging.googleapis.com/projects/acme-dev-1/locations/global/buckets/fs");
+      expect(audit.writerGrant).toBeUndefined();
+      expect(audit.logTypes).toEqual([AuditLogType.ADMIN_READ, AuditLogType.DATA_READ, AuditLogType.DATA_WRITE]);
+    });
+  });
+});
+
+describe("one audit config per project and App", () => {
+  test("a second declaration for the same project, even in another stack, is refused naming the first", () => {
+    const app = Testing.app();
+    const a = new TerraformStack(app, "platform");
+    const b = new TerraformStack(app, "service");
+    new FirestoreAuditLogging(a, "audit", { projectId, destination: AuditLogDestination.pubSub({ topicName: "audit-a" }) });
+    expect(() => new FirestoreAuditLogging(b, "audit", { projectId, destination: AuditLogDestination.pubSub({ topicName: "audit-b" }) })).toThrow(
+      /^service\/audit: invalid projectId "acme-dev-1": audit logging for datastore\.googleapis\.com is already declared for this project by platform\/audit; .*declare it once per project$/,
+    );
+    expect(() => new FirestoreAuditLogging(b, "other", { projectId: "acme-prod-1", destination: AuditLogDestination.pubSub({ topicName: "audit-c" }) })).not.toThrow();
+  });
+
+  test("separate Apps do not see each other", () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => stackWith((s) => new FirestoreAuditLogging(s, "audit", { projectId, destination: AuditLogDestination.pubSub({ topicName: "audit" }) }))).not.toThrow();
+    }
+  });
+
+  test("one destination object cannot serve two sinks", () => {
+    expectInputError(
+      (s) => {
+        const destination = AuditLogDestination.pubSub({ topicName: "audit" });
+        new FirestoreAuditLogging(s, "dev", { projectId, destination });
+        new FirestoreAuditLogging(s, "prod", { projectId: "acme-prod-1", destination });
+      },
+      "test/prod",
+      "destination",
+      '"PUBSUB"',
+      "already used by test/dev",
+    );
+  });
+});
+
+test("a database with grants, audit logging and a retained sink passes the guardrails", () => {
+  const stack = stackWith((s) => {
+    const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3" });
+    db.grantReadWrite(Principal.group("team@example.com"));
+    new FirestoreAuditLogging(s, "audit", {
+      projectId,
+      destination: AuditLogDestination.storage({ bucketName: "acme-dev-firestore-audit", location: "EU", retentionDays: 365 }),
+    });
+  });
+  const findings = evaluate([new StackModel("app-dev", synthJson(stack))], { crossStack: true });
+  expect(failures(findings)).toEqual([]);
+  const compliant = new Set(findings.filter((f) => f.status === FindingStatus.COMPLIANT).map((f) => f.ruleId));
+  // database condition, audit logging, sink writer granted, sink bucket retention
+  for (const rule of ["FSI-FS-001", "FSI-LOG-001", "FSI-LOG-002", "FSI-LOG-003"]) expect(compliant).toContain(rule);
+});

@@ -1,0 +1,315 @@
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import {
+  BackupDayOfWeek,
+  FirestoreAccessLevel,
+  FirestoreBackupRecurrence,
+  FirestoreCustomRole,
+  FirestoreDatabase,
+  FirestoreDeletionPolicy,
+  FirestorePermissions,
+  Principal,
+  ServiceAccountKeyCreationPolicy,
+  WorkloadServiceAccount,
+} from "../../src";
+import { resourcesOf, stackWith, synthJson } from "../support/synth";
+
+const projectId = "acme-shared-1";
+const team = Principal.group("team@example.com");
+const ci = Principal.serviceAccount("ci@acme-shared-1.iam.gserviceaccount.com");
+
+const bindings = (json: any) => resourcesOf(json, "google_project_iam_member").map(([, r]) => r);
+
+describe("FirestoreDatabase", () => {
+  test("is native, recoverable, delete-protected, abandoned rather than deleted and protected from destroy by default", () => {
+    const json = synthJson(stackWith((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders-dev", locationId: "eur3" })));
+    const [[, db]] = resourcesOf(json, "google_firestore_database");
+    expect(db).toEqual({
+      project: projectId,
+      name: "orders-dev",
+      location_id: "eur3",
+      type: "FIRESTORE_NATIVE",
+      point_in_time_recovery_enablement: "POINT_IN_TIME_RECOVERY_ENABLED",
+      delete_protection_state: "DELETE_PROTECTION_ENABLED",
+      deletion_policy: "ABANDON",
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test("every protection can be switched off explicitly", () => {
+    const json = synthJson(
+      stackWith(
+        (s) =>
+          new FirestoreDatabase(s, "db", {
+            projectId,
+            databaseId: "scratch",
+            locationId: "europe-west3",
+            pointInTimeRecovery: false,
+            deleteProtection: false,
+            deletionPolicy: FirestoreDeletionPolicy.DELETE,
+            preventDestroy: false,
+          }),
+      ),
+    );
+    const [[, db]] = resourcesOf(json, "google_firestore_database");
+    expect(db).toMatchObject({
+      point_in_time_recovery_enablement: "POINT_IN_TIME_RECOVERY_DISABLED",
+      delete_protection_state: "DELETE_PROTECTION_DISABLED",
+      deletion_policy: "DELETE",
+      lifecycle: { prevent_destroy: false },
+    });
+  });
+
+  test("the default database id is (default) and names the condition exactly", () => {
+    stackWith((s) => {
+      const db = new FirestoreDatabase(s, "db", { projectId, locationId: "nam5" });
+      expect(db.databaseId).toBe("(default)");
+      expect(db.conditionExpression).toBe('resource.name == "projects/acme-shared-1/databases/(default)"');
+    });
+  });
+
+  test("daily and weekly backup schedules carry their retention in seconds", () => {
+    const json = synthJson(
+      stackWith(
+        (s) =>
+          new FirestoreDatabase(s, "db", {
+            projectId,
+            databaseId: "orders",
+            locationId: "eur3",
+            backupSchedules: [
+              { recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 7 },
+              { recurrence: FirestoreBackupRecurrence.WEEKLY, retentionDays: 98, dayOfWeek: BackupDayOfWeek.MONDAY },
+            ],
+          }),
+      ),
+    );
+    const schedules = resourcesOf(json, "google_firestore_backup_schedule").map(([, r]) => r);
+    expect(schedules).toEqual([
+      { project: projectId, database: "${google_firestore_database.db_ECC37780.name}", retention: "604800s", daily_recurrence: {} },
+      { project: projectId, database: "${google_firestore_database.db_ECC37780.name}", retention: "8467200s", weekly_recurrence: { day: "MONDAY" } },
+    ]);
+  });
+
+  test("a weekly schedule runs on Sunday unless told otherwise", () => {
+    stackWith((s) => {
+      const db = new FirestoreDatabase(s, "db", { projectId, locationId: "eur3" });
+      db.addBackupSchedule({ recurrence: FirestoreBackupRecurrence.WEEKLY, retentionDays: 28 });
+      const [[, schedule]] = resourcesOf(synthJson(s as TerraformStack), "google_firestore_backup_schedule");
+      expect(schedule.weekly_recurrence).toEqual({ day: "SUNDAY" });
+      expect(schedule.retention).toBe("2419200s");
+    });
+  });
+});
+
+describe("grants are limited to one database", () => {
+  const json = synthJson(
+    stackWith((s) => {
+      const dev = new FirestoreDatabase(s, "dev", { projectId, databaseId: "app-dev", locationId: "eur3" });
+      new FirestoreDatabase(s, "prod", { projectId, databaseId: "app-prod", locationId: "eur3" });
+      dev.grantReadWrite(team);
+      dev.grantRead(ci);
+      dev.grantIndexAdmin(ci);
+      dev.grantImportExport(ci);
+      dev.grantBackupAdmin(ci);
+      dev.grant(ci, "roles/datastore.owner");
+      dev.grantAccess(team, FirestoreAccessLevel.READ);
+    }),
+  );
+
+  test("each access level maps to its predefined role", () => {
+    const pairs = bindings(json).map((b) => [b.member, b.role]);
+    expect(pairs.sort()).toEqual([
+      ["group:team@example.com", "roles/datastore.user"],
+      ["serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com", "roles/datastore.viewer"],
+      ["serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com", "roles/datastore.indexAdmin"],
+      ["serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com", "roles/datastore.importExportAdmin"],
+      ["serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com", "roles/datastore.backupsAdmin"],
+      ["serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com", "roles/datastore.owner"],
+      ["group:team@example.com", "roles/datastore.viewer"],
+    ].sort());
+  });
+
+  test("every binding carries the dev database condition, none reaches prod", () => {
+    for (const b of bindings(json)) {
+      expect(b.project).toBe(projectId);
+      expect(b.condition).toEqual({
+        title: "Firestore database app-dev",
+        description: `Limits ${b.role} to projects/acme-shared-1/databases/app-dev`,
+        expression: 'resource.name == "projects/acme-shared-1/databases/app-dev"',
+      });
+    }
+    expect(JSON.stringify(bindings(json))).not.toContain("app-prod");
+  });
+});
+
+describe("one binding per (principal, role, database)", () => {
+  test("granting the same access twice returns the first binding", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "app-db", locationId: "eur3" });
+        const first = db.grantReadWrite(team);
+        expect(db.grantReadWrite(team)).toBe(first);
+        expect(db.grant(team, "roles/datastore.user")).toBe(first);
+        expect(db.grantAccess(team, FirestoreAccessLevel.READ_WRITE)).toBe(first);
+        db.grantRead(team); // another role: its own binding
+      }),
+    );
+    expect(bindings(json).map((b) => b.role)).toEqual(["roles/datastore.user", "roles/datastore.viewer"]);
+  });
+
+  test("the same principal and role on two databases are two bindings", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        new FirestoreDatabase(s, "dev", { projectId, databaseId: "app-dev", locationId: "eur3" }).grantRead(team);
+        new FirestoreDatabase(s, "prod", { projectId, databaseId: "app-prod", locationId: "eur3" }).grantRead(team);
+      }),
+    );
+    expect(bindings(json).map((b) => b.condition.expression)).toEqual([
+      'resource.name == "projects/acme-shared-1/databases/app-dev"',
+      'resource.name == "projects/acme-shared-1/databases/app-prod"',
+    ]);
+  });
+
+  test("a reference to the same database in the same stack reuses the binding", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "app-db", locationId: "eur3" });
+        const ref = FirestoreDatabase.fromExisting(s, "ref", { projectId, databaseId: "app-db" });
+        expect(ref.grantRead(team)).toBe(db.grantRead(team));
+      }),
+    );
+    expect(bindings(json)).toHaveLength(1);
+  });
+
+  test("binding ids depend on principal and role, not on the order of grants", () => {
+    const ids = (order: Array<"team" | "ci">) =>
+      Object.keys(
+        synthJson(
+          stackWith((s) => {
+            const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "app-db", locationId: "eur3" });
+            for (const who of order) db.grantReadWrite(who === "team" ? team : ci);
+          }),
+        ).resource.google_project_iam_member,
+      ).sort();
+    expect(ids(["team", "ci"])).toEqual(ids(["ci", "team"]));
+    expect(ids(["team"])[0]).toMatch(/^db_user-group-team-example-com-[0-9a-f]{8}_[0-9A-F]{8}$/);
+  });
+
+  test("principals whose members are tokens still get one binding each", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "app-db", locationId: "eur3" });
+        const api = new WorkloadServiceAccount(s, "api", { projectId, accountId: "api-runtime" });
+        const worker = new WorkloadServiceAccount(s, "worker", { projectId, accountId: "worker-runtime" });
+        db.grantReadWrite(api);
+        db.grantReadWrite(worker);
+        db.grantReadWrite(api);
+      }),
+    );
+    expect(bindings(json).map((b) => b.member)).toEqual([
+      expect.stringMatching(/^serviceAccount:\$\{google_service_account\.api_[0-9A-F]{8}\.email\}$/),
+      expect.stringMatching(/^serviceAccount:\$\{google_service_account\.worker_[0-9A-F]{8}\.email\}$/),
+    ]);
+  });
+});
+
+describe("FirestoreDatabase.fromExisting", () => {
+  test("grants from another stack land in that stack, with the same condition, without managing the database", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    const service = new TerraformStack(app, "service");
+    new FirestoreDatabase(platform, "db", { projectId, databaseId: "app-prod", locationId: "eur3" });
+    const ref = FirestoreDatabase.fromExisting(service, "db", { projectId, databaseId: "app-prod" });
+    ref.grantRead(team);
+
+    const serviceJson = JSON.parse(Testing.synth(service));
+    expect(resourcesOf(serviceJson, "google_firestore_database")).toEqual([]);
+    expect(bindings(serviceJson)).toEqual([
+      expect.objectContaining({ role: "roles/datastore.viewer", condition: expect.objectContaining({ expression: 'resource.name == "projects/acme-shared-1/databases/app-prod"' }) }),
+    ]);
+    expect(bindings(JSON.parse(Testing.synth(platform)))).toEqual([]);
+    expect(ref.databaseName).toBe("projects/acme-shared-1/databases/app-prod");
+  });
+
+  test("defaults to the (default) database", () => {
+    stackWith((s) => {
+      expect(FirestoreDatabase.fromExisting(s, "ref", { projectId }).conditionExpression).toBe('resource.name == "projects/acme-shared-1/databases/(default)"');
+    });
+  });
+});
+
+describe("FirestoreCustomRole", () => {
+  test("read-only without list: a custom role granted with the database condition", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        const db = new FirestoreDatabase(s, "db", { projectId, databaseId: "app-db", locationId: "eur3" });
+        const role = new FirestoreCustomRole(s, "lookup", {
+          projectId,
+          roleId: "firestoreLookupOnly",
+          permissions: [...FirestorePermissions.READ_DOCUMENTS],
+          description: "Reads documents by key, cannot enumerate them",
+        });
+        db.grantCustomRole(ci, role);
+        db.grantCustomRole(ci, role);
+      }),
+    );
+    const [[, role]] = resourcesOf(json, "google_project_iam_custom_role");
+    expect(role).toEqual({
+      project: projectId,
+      role_id: "firestoreLookupOnly",
+      title: "firestoreLookupOnly",
+      description: "Reads documents by key, cannot enumerate them",
+      permissions: ["datastore.databases.get", "datastore.entities.get"],
+      stage: "GA",
+    });
+    expect(bindings(json)).toEqual([
+      {
+        project: projectId,
+        member: "serviceAccount:ci@acme-shared-1.iam.gserviceaccount.com",
+        role: expect.stringMatching(/^\$\{google_project_iam_custom_role\.lookup_[0-9A-F]{8}\.name\}$/),
+        condition: expect.objectContaining({ expression: 'resource.name == "projects/acme-shared-1/databases/app-db"' }),
+      },
+    ]);
+  });
+
+  test("write without delete: permission sets combine, duplicates merge, order is stable", () => {
+    stackWith((s) => {
+      const role = new FirestoreCustomRole(s, "writer", {
+        projectId,
+        roleId: "firestore.writer_no_delete",
+        permissions: [...FirestorePermissions.WRITE_DOCUMENTS, ...FirestorePermissions.LIST_DOCUMENTS, ...FirestorePermissions.READ_DOCUMENTS],
+      });
+      expect(role.permissions).toEqual([
+        "datastore.databases.get",
+        "datastore.entities.allocateIds",
+        "datastore.entities.create",
+        "datastore.entities.get",
+        "datastore.entities.list",
+        "datastore.entities.update",
+      ]);
+      expect(role.permissions).not.toContain(FirestorePermissions.DELETE_DOCUMENTS[0]);
+    });
+  });
+});
+
+describe("ServiceAccountKeyCreationPolicy", () => {
+  test("enforces iam.disableServiceAccountKeyCreation on the project", () => {
+    const json = synthJson(stackWith((s) => new ServiceAccountKeyCreationPolicy(s, "keys", { projectId })));
+    expect(resourcesOf(json, "google_org_policy_policy").map(([, r]) => r)).toEqual([
+      {
+        parent: "projects/acme-shared-1",
+        name: "projects/acme-shared-1/policies/iam.disableServiceAccountKeyCreation",
+        spec: { rules: [{ enforce: "TRUE" }] },
+      },
+    ]);
+  });
+});
+
+test("unresolved project ids pass through to the condition", () => {
+  const json = synthJson(
+    stackWith((s) => {
+      const project = new TerraformVariable(s, "project", { type: "string" });
+      new FirestoreDatabase(s, "db", { projectId: project.stringValue, databaseId: "app-db", locationId: "eur3" }).grantRead(team);
+    }),
+  );
+  expect(bindings(json)[0].condition.expression).toBe('resource.name == "projects/${var.project}/databases/app-db"');
+});
