@@ -15,6 +15,16 @@ export function entraAuthority(tenantId: string): string {
   return `https://login.microsoftonline.com/${tenantId}`;
 }
 
+/** OAuth 2.0 authorization endpoint (v2) of a tenant: where a web app sends users to sign in. */
+export function entraAuthorizeUrl(tenantId: string): string {
+  return `${entraAuthority(tenantId)}/oauth2/v2.0/authorize`;
+}
+
+/** OAuth 2.0 token endpoint (v2) of a tenant: where a web app redeems the authorization code. */
+export function entraTokenUrl(tenantId: string): string {
+  return `${entraAuthority(tenantId)}/oauth2/v2.0/token`;
+}
+
 export function entraJwksUri(tenantId: string): string {
   return `${entraAuthority(tenantId)}/discovery/v2.0/keys`;
 }
