@@ -1,0 +1,67 @@
+import { iamGrants, isFirestoreRole } from "../iam-grants";
+import { AppRule, GuardrailLevel, RuleResult, compliant, nonCompliant, notApplicable } from "../rule";
+import { StackModel, TfResource, blocks } from "../terraform-json";
+
+const AUDITED_SERVICES = new Set(["datastore.googleapis.com", "allServices"]);
+const REQUIRED = ["DATA_READ", "DATA_WRITE"];
+
+/** Log types an audit config turns on without exemptions; exempted types do not count. */
+function fullyLogged(config: TfResource): Set<string> {
+  const logged = new Set<string>();
+  for (const entry of blocks(config.config.audit_log_config)) {
+    const exempted = Array.isArray(entry.exempted_members) && entry.exempted_members.length > 0;
+    if (!exempted && typeof entry.log_type === "string") logged.add(entry.log_type);
+  }
+  return logged;
+}
+
+/**
+ * Audit configuration usually lives in a platform stack while grants live in application
+ * stacks, so this rule reads every stack of the app: projects are matched by project id.
+ */
+export const firestoreAuditLogging: AppRule = {
+  id: "FSI-LOG-001",
+  scope: "app",
+  level: GuardrailLevel.ERROR,
+  description: "Every project with Firestore grants has DATA_READ and DATA_WRITE audit logs for datastore.googleapis.com (or allServices) without exempted members.",
+  explanation:
+    "Data Access logs are the only record of who read or changed documents; they are off by default, and an exempted " +
+    "member is a principal whose reads and writes are never logged (CIS GCP 2.1, checkov CKV2_GCP_5). The service " +
+    "name is datastore.googleapis.com, not firestore.googleapis.com.",
+  fix: "Declare google_project_iam_audit_config { service = \"datastore.googleapis.com\" } with DATA_READ and DATA_WRITE in some stack (FirestoreAuditLogging).",
+  evaluate(stacks: readonly StackModel[]): RuleResult[] {
+    const logged = new Map<string, Set<string>>();
+    for (const stack of stacks) {
+      for (const config of stack.ofType("google_project_iam_audit_config")) {
+        if (!AUDITED_SERVICES.has(config.config.service)) continue;
+        const project = stack.projectOf(config) ?? "";
+        const types = logged.get(project) ?? new Set<string>();
+        for (const t of fullyLogged(config)) types.add(t);
+        logged.set(project, types);
+      }
+    }
+    const results: RuleResult[] = [];
+    for (const stack of stacks) {
+      // One verdict per project and stack, on the first grant, so a suppression has one stable home.
+      const firstGrant = new Map<string, TfResource>();
+      for (const g of iamGrants(stack)) {
+        if (g.level !== "project" || !isFirestoreRole(g.role)) continue;
+        const project = stack.projectOf(g.resource) ?? "";
+        if (!firstGrant.has(project)) firstGrant.set(project, g.resource);
+      }
+      if (firstGrant.size === 0) {
+        results.push(notApplicable(stack));
+        continue;
+      }
+      for (const [project, grant] of [...firstGrant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const missing = REQUIRED.filter((t) => !logged.get(project)?.has(t));
+        results.push(
+          missing.length === 0
+            ? compliant(stack, grant)
+            : nonCompliant(stack, grant, `project ${project || "(provider default)"} grants Firestore roles but no stack logs ${missing.join(" and ")} for datastore.googleapis.com without exemptions`),
+        );
+      }
+    }
+    return results;
+  },
+};

@@ -1,0 +1,35 @@
+import { Rule } from "../rule";
+import { entraAssignmentRequired } from "./entra-assignment-required";
+import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
+import { entraSecretRotation } from "./entra-secret-rotation";
+import { firestoreAuditLogging } from "./firestore-audit-logging";
+import { firestoreDatabaseCondition } from "./firestore-database-condition";
+import { noBasicRoles } from "./no-basic-roles";
+import { noBroadImpersonation } from "./no-broad-impersonation";
+import { noPlaintextSecrets } from "./no-plaintext-secrets";
+import { noServiceAccountKeys } from "./no-service-account-keys";
+import { noWholePoolPrincipalSet } from "./no-whole-pool-principal-set";
+import { providerHasCondition } from "./provider-has-condition";
+import { sharedIssuerPinned } from "./shared-issuer-pinned";
+import { sinkBucketPublicAccess } from "./sink-bucket-public-access";
+import { sinkBucketRetention } from "./sink-bucket-retention";
+import { sinkWriterGranted } from "./sink-writer-granted";
+
+/** The rule pack, in the order findings and docs list them. */
+export const RULES: readonly Rule[] = [
+  noBasicRoles,
+  noServiceAccountKeys,
+  noBroadImpersonation,
+  providerHasCondition,
+  sharedIssuerPinned,
+  noWholePoolPrincipalSet,
+  firestoreDatabaseCondition,
+  firestoreAuditLogging,
+  sinkWriterGranted,
+  sinkBucketRetention,
+  sinkBucketPublicAccess,
+  entraNoImplicitGrant,
+  entraAssignmentRequired,
+  entraSecretRotation,
+  noPlaintextSecrets,
+];

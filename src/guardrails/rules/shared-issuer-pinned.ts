@@ -1,0 +1,46 @@
+import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../../core/issuers";
+import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
+import { StackModel, block } from "../terraform-json";
+
+/** Issuers shared by every customer of a service, and the claims that tell customers apart. */
+const SHARED_ISSUERS: ReadonlyArray<{ issuer: string; service: string; claims: readonly string[] }> = [
+  { issuer: BUILDKITE_ISSUER, service: "Buildkite", claims: ["organization_slug"] },
+  { issuer: GITHUB_ACTIONS_ISSUER, service: "GitHub Actions", claims: ["repository_owner", "repository_owner_id"] },
+];
+
+/** `assertion.CLAIM == "x"`, `"x" == assertion.CLAIM` or `assertion.CLAIM in [...]` (attribute.CLAIM after mapping too). */
+function pins(condition: string, claim: string): boolean {
+  const ref = `(?:assertion|attribute)\\.${claim}\\b`;
+  return new RegExp(`${ref}\\s*(?:==|in\\s*\\[)|==\\s*${ref}`).test(condition);
+}
+
+function issuerOf(uri: unknown): string {
+  return typeof uri === "string" ? uri.replace(/\/+$/, "") : "";
+}
+
+export const sharedIssuerPinned: StackRule = {
+  id: "FSI-WIF-002",
+  scope: "stack",
+  level: GuardrailLevel.ERROR,
+  description: "Providers for shared issuers (Buildkite, GitHub Actions) pin the organization or owner in attribute_condition.",
+  explanation:
+    "https://agent.buildkite.com and https://token.actions.githubusercontent.com sign tokens for every organization; " +
+    "a condition that does not compare organization_slug (Buildkite) or repository_owner/repository_owner_id (GitHub) " +
+    "lets pipelines of other organizations in.",
+  fix: "Add assertion.organization_slug == \"ORG\" (Buildkite) or assertion.repository_owner_id == \"ID\" (GitHub) to the condition.",
+  evaluate(stack: StackModel): RuleResult[] {
+    const results: RuleResult[] = [];
+    for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
+      const issuer = issuerOf(block(p.config.oidc)?.issuer_uri);
+      const shared = SHARED_ISSUERS.find((s) => s.issuer === issuer);
+      if (!shared) continue;
+      const condition = typeof p.config.attribute_condition === "string" ? p.config.attribute_condition : "";
+      results.push(
+        shared.claims.some((claim) => pins(condition, claim))
+          ? compliant(stack, p)
+          : nonCompliant(stack, p, `${shared.service} provider's attribute_condition does not compare ${shared.claims.join(" or ")}`),
+      );
+    }
+    return results.length > 0 ? results : [notApplicable(stack)];
+  },
+};
