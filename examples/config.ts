@@ -17,7 +17,7 @@ export interface SharedConfig {
   readonly entraTenantId: string;
   /** Buildkite organization slug whose agents deploy. */
   readonly buildkiteOrganization: string;
-  /** Google group of the data platform admins (gets Airflow Admin in prod via Entra group below). */
+  /** Entra group of the data platform admins: the only Airflow Admins in prod. */
   readonly entraAdminsGroupObjectId: string;
   /** Entra group of Airflow operators. */
   readonly entraOperatorsGroupObjectId: string;
@@ -39,6 +39,8 @@ export interface EnvironmentConfig {
   readonly manageDatabase: boolean;
   /** Bucket that keeps Firestore audit logs. Globally unique. */
   readonly auditBucketName: string;
+  /** Location of the audit bucket, e.g. EU (keep it with the database's data). */
+  readonly auditBucketLocation: string;
   readonly auditRetentionDays: number;
   /** Lock the audit bucket's retention (irreversible). */
   readonly auditRetentionLocked: boolean;
@@ -69,6 +71,7 @@ const PLACEHOLDERS: ExamplesConfig = {
     locationId: "eur3",
     manageDatabase: true,
     auditBucketName: `acme-firestore-audit-${name}`,
+    auditBucketLocation: "EU",
     auditRetentionDays: name === "prod" ? 400 : 30,
     auditRetentionLocked: name === "prod",
     airflowHost: name === "prod" ? "airflow.acme.example.com" : `airflow.${name}.acme.example.com`,

@@ -1,16 +1,33 @@
+import { writeFileSync } from "fs";
+import { join } from "path";
 import { App } from "cdktf";
+import { AccessReport, FindingStatus, FirestoreGuardrails, GuardrailLevel } from "../src";
+import { AirflowStack } from "./airflow/stack";
 import { BuildkiteStack } from "./buildkite/stack";
 import { ExamplesConfig, loadExamplesConfig } from "./config";
+import { FastApiStack } from "./fastapi/stack";
+import { PlatformStack } from "./platform/stack";
 
-/** Every example stack for every environment, in one app (one state per stack). */
+const EXAMPLES = { platform: PlatformStack, airflow: AirflowStack, buildkite: BuildkiteStack, fastapi: FastApiStack };
+
+/** Every example stack for every environment (`<example>-<env>`, one state each), under the guardrails. */
 export function buildExamplesApp(app: App = new App(), config: ExamplesConfig = loadExamplesConfig()): App {
   for (const env of config.environments) {
-    const props = { env, shared: config.shared };
-    new BuildkiteStack(app, `buildkite-${env.name}`, props);
+    for (const [example, Stack] of Object.entries(EXAMPLES)) {
+      new Stack(app, `${example}-${env.name}`, { env, shared: config.shared });
+    }
   }
+  FirestoreGuardrails.applyTo(app);
   return app;
 }
 
 if (require.main === module) {
-  buildExamplesApp().synth();
+  const app = buildExamplesApp();
+  app.synth();
+  // Cross-stack rules (audit logging lives in the platform stacks) need the whole output.
+  const errors = FirestoreGuardrails.checkSynthOutput(app.outdir).filter((f) => f.level === GuardrailLevel.ERROR && f.status === FindingStatus.NON_COMPLIANT);
+  for (const f of errors) console.error(`[${f.ruleId}] ${f.stack}: ${f.constructPath}: ${f.message}\n  fix: ${f.fix}`);
+  if (errors.length > 0) process.exit(1);
+  // The reviewer's view of what was just synthesized: who reaches which database, and how.
+  writeFileSync(join(app.outdir, "ACCESS.md"), AccessReport.fromSynthOutput(app.outdir).toMarkdown());
 }

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { FirestoreDatabase, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
 
 /**
@@ -20,7 +20,7 @@ export class BuildkiteStack extends EnvironmentStack {
       description: `Buildkite agents of ${shared.buildkiteOrganization} working on ${env.name}`,
     });
     const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: shared.buildkiteOrganization });
-    const database = FirestoreDatabase.fromExisting(this, "database", { projectId: env.projectId, databaseId: env.databaseId });
+    const database = this.environmentDatabase();
 
     const deployer = new WorkloadServiceAccount(this, "deployer", {
       projectId: env.projectId,
@@ -33,6 +33,10 @@ export class BuildkiteStack extends EnvironmentStack {
 
     if (env.name === "dev") {
       database.grantReadWrite(buildkite.pipeline("integration-tests"));
+      new TerraformOutput(this, "integration_tests_credential_configuration", {
+        value: buildkite.credentialConfiguration(),
+        description: "external_account JSON for the integration-tests pipeline: direct access as its federated identity, no service account",
+      });
     }
 
     new TerraformOutput(this, "credential_configuration", {

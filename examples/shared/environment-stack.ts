@@ -1,6 +1,9 @@
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { FirestoreDatabase, IFirestoreDatabase } from "../../src";
 import { EnvironmentConfig, SharedConfig } from "../config";
 import { useStateBackend } from "./backend";
 
@@ -24,5 +27,20 @@ export class EnvironmentStack extends TerraformStack {
 
   public get isProd(): boolean {
     return this.env.name === "prod";
+  }
+
+  /** This environment's database, owned by the platform stack. */
+  protected environmentDatabase(): IFirestoreDatabase {
+    return FirestoreDatabase.fromExisting(this, "database", { projectId: this.env.projectId, databaseId: this.env.databaseId });
+  }
+
+  /** Entra ID app registrations go to the shared tenant (credentials from `az login`). */
+  protected useEntraTenant(): void {
+    new AzureadProvider(this, "azuread", { tenantId: this.shared.entraTenantId });
+  }
+
+  /** time_rotating drives client secret rotation. */
+  protected useTimeProvider(): void {
+    new TimeProvider(this, "time");
   }
 }

@@ -1,0 +1,128 @@
+import { writeFileSync, mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App } from "cdktf";
+import { loadExamplesConfig } from "../../examples/config";
+import { buildExamplesApp } from "../../examples/main";
+import { ENVIRONMENTS, EXAMPLES, resources, synthExamples } from "./support";
+
+const stacks = synthExamples();
+const parsed = new Map([...stacks].map(([name, json]) => [name, JSON.parse(json)]));
+const envOf = (stack: string): string => stack.slice(stack.lastIndexOf("-") + 1);
+
+describe("example stacks", () => {
+  test("are the 12 stacks <example>-<env>", () => {
+    expect([...stacks.keys()].sort()).toEqual(EXAMPLES.flatMap((e) => ENVIRONMENTS.map((env) => `${e}-${env}`)).sort());
+  });
+
+  test.each([...stacks.keys()].sort())("%s matches its snapshot", (name) => {
+    expect(stacks.get(name)).toMatchSnapshot();
+  });
+});
+
+describe("security intent", () => {
+  test("no stack mentions another environment's project or database", () => {
+    for (const [name, json] of stacks) {
+      for (const other of ENVIRONMENTS.filter((e) => e !== envOf(name))) {
+        expect({ name, other, mentions: json.includes(`acme-firestore-${other}`) || json.includes(`orders-${other}`) }).toEqual({ name, other, mentions: false });
+      }
+    }
+  });
+
+  test("every project-level grant is conditioned on this environment's database or a named secret prefix", () => {
+    for (const [name, json] of parsed) {
+      const env = envOf(name);
+      for (const [address, grant] of resources(json, "google_project_iam_member")) {
+        const expression: string = grant.condition?.expression ?? "";
+        const allowed = grant.role.startsWith("roles/datastore.")
+          ? expression === `resource.name == "projects/acme-firestore-${env}/databases/orders-${env}"`
+          : grant.role === "roles/secretmanager.secretAccessor" && expression.includes('/secrets/airflow-connections-")');
+        expect({ address, role: grant.role, expression, allowed }).toEqual({ address, role: grant.role, expression, allowed: true });
+      }
+    }
+  });
+
+  test("prod deployments come only from the main branch of firestore-deploy", () => {
+    const bindings = resources(parsed.get("buildkite-prod"), "google_service_account_iam_member").map(([, b]) => b.member);
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0]).toMatch(/\/attribute\.pipeline_branch\/acme\/firestore-deploy:main$/);
+    for (const env of ["dev", "staging"]) {
+      const members = resources(parsed.get(`buildkite-${env}`), "google_service_account_iam_member").map(([, b]) => b.member);
+      expect(members).toEqual([expect.stringMatching(/\/attribute\.pipeline\/acme\/firestore-deploy$/)]);
+    }
+  });
+
+  test("only dev lets integration tests reach the database directly", () => {
+    const direct = (stack: string) => resources(parsed.get(stack), "google_project_iam_member").filter(([, g]) => g.member.startsWith("principalSet://"));
+    expect(direct("buildkite-dev")).toHaveLength(1);
+    expect(direct("buildkite-dev")[0][1].member).toMatch(/\/attribute\.pipeline\/acme\/integration-tests$/);
+    expect(direct("buildkite-staging")).toEqual([]);
+    expect(direct("buildkite-prod")).toEqual([]);
+  });
+
+  test("in prod only the admins group is Airflow Admin", () => {
+    const config = loadExamplesConfig({});
+    const json = parsed.get("airflow-prod");
+    const app = resources(json, "azuread_application")[0][1];
+    const adminRoleId = app.app_role.find((r: any) => r.value === "Airflow.Admin").id;
+    const admins = resources(json, "azuread_app_role_assignment").filter(([, a]) => a.app_role_id === adminRoleId).map(([, a]) => a.principal_object_id);
+    expect(admins).toEqual([config.shared.entraAdminsGroupObjectId]);
+  });
+
+  test("the Azure identity reaches Firestore only as its own object id, in its own tenant", () => {
+    for (const env of ENVIRONMENTS) {
+      const json = parsed.get(`fastapi-${env}`);
+      const [, provider] = resources(json, "google_iam_workload_identity_pool_provider")[0];
+      expect(provider.attribute_condition).toBe('assertion.tid == "00000000-0000-4000-8000-000000000001"');
+      const members = resources(json, "google_service_account_iam_member").map(([, b]) => b.member);
+      expect(members).toEqual([expect.stringMatching(new RegExp(`/attribute\\.oid/${loadExamplesConfig({}).environments.find((e) => e.name === env)!.apiManagedIdentityObjectId}$`))]);
+    }
+  });
+
+  test("no keys, no secret values in outputs, the client secret lands only in Secret Manager", () => {
+    for (const [name, json] of parsed) {
+      expect({ name, keys: resources(json, "google_service_account_key") }).toEqual({ name, keys: [] });
+      expect({ name, outputs: JSON.stringify(json.output ?? {}) }).not.toEqual({ name, outputs: expect.stringMatching(/azuread_application_password|secret_data|private_key/) });
+      for (const [address, cfg] of Object.entries(json.resource ?? {}).flatMap(([type, byName]: [string, any]) => Object.entries(byName).map(([n, c]) => [`${type}.${n}`, c] as const))) {
+        if (address.startsWith("google_secret_manager_secret_version.")) continue;
+        expect({ address, usesPassword: JSON.stringify(cfg).includes("azuread_application_password.") && JSON.stringify(cfg).includes(".value}") }).toEqual({ address, usesPassword: false });
+      }
+    }
+  });
+
+  test("stateful resources are protected from destroy", () => {
+    for (const env of ENVIRONMENTS) {
+      const json = parsed.get(`platform-${env}`);
+      for (const type of ["google_firestore_database", "google_storage_bucket"]) {
+        for (const [address, cfg] of resources(json, type)) expect({ address, lifecycle: cfg.lifecycle }).toEqual({ address, lifecycle: { prevent_destroy: true } });
+      }
+      const [, bucket] = resources(json, "google_storage_bucket")[0];
+      expect(bucket.retention_policy.is_locked).toBe(env === "prod");
+    }
+  });
+});
+
+describe("examples configuration", () => {
+  const dir = mkdtempSync(join(tmpdir(), "examples-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (value: unknown): string => {
+    const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  };
+
+  test("a JSON file named by EXAMPLES_CONFIG overrides placeholders per environment", () => {
+    const config = loadExamplesConfig({ EXAMPLES_CONFIG: write({ environments: { prod: { projectId: "real-prod-1234" } } }) });
+    expect(config.environments.map((e) => e.projectId)).toEqual(["acme-firestore-dev", "acme-firestore-staging", "real-prod-1234"]);
+  });
+
+  test("a bad value fails synth with the construct path and the rule", () => {
+    const config = loadExamplesConfig({ EXAMPLES_CONFIG: write({ environments: { staging: { projectId: "Bad_Project" } } }) });
+    expect(() => buildExamplesApp(new App({ outdir: dir }), config)).toThrow(/platform-staging\/.*"Bad_Project"/);
+  });
+
+  test("unknown environments and unreadable files are refused", () => {
+    expect(() => loadExamplesConfig({ EXAMPLES_CONFIG: write({ environments: { qa: {} } }) })).toThrow(/unknown environment\(s\) qa; expected dev, staging, prod/);
+    expect(() => loadExamplesConfig({ EXAMPLES_CONFIG: join(dir, "missing.json") })).toThrow(/cannot read a JSON object/);
+  });
+});

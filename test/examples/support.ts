@@ -1,0 +1,24 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { buildExamplesApp } from "../../examples/main";
+import { ExamplesConfig, loadExamplesConfig } from "../../examples/config";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export const EXAMPLES = ["platform", "airflow", "buildkite", "fastapi"] as const;
+
+/** Every example stack's synthesized JSON (string), keyed by stack name. */
+export function synthExamples(config: ExamplesConfig = loadExamplesConfig({})): Map<string, string> {
+  const app: App = buildExamplesApp(Testing.app(), config);
+  const out = new Map<string, string>();
+  for (const child of app.node.children) {
+    if (child instanceof TerraformStack) out.set(child.node.id, Testing.synth(child));
+  }
+  return out;
+}
+
+/** Resources of one type as [address, config] without cdktf metadata. */
+export function resources(json: any, type: string): Array<[string, any]> {
+  return Object.entries(json.resource?.[type] ?? {}).map(([name, cfg]: [string, any]) => {
+    const { ["//"]: _metadata, ...rest } = cfg;
+    return [`${type}.${name}`, rest];
+  });
+}
