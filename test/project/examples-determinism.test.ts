@@ -3,6 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
 import { buildExamplesApp } from "../../examples/main";
+import { AccessReport, FindingStatus, FirestoreGuardrails } from "../../src";
 
 function synthToDir(): { dir: string; files: Map<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), "examples-"));
@@ -36,5 +37,21 @@ describe("examples app output", () => {
       // The guardrail report names the rule against keys; only Terraform input must be free of them.
       if (name.endsWith("cdk.tf.json")) expect(content).not.toMatch(/google_service_account_key|PRIVATE KEY|private_key/);
     }
+  });
+
+  test("passes every guardrail, cross-stack rules included, with no suppression", () => {
+    const findings = FirestoreGuardrails.checkSynthOutput(first.dir);
+    expect(findings.filter((f) => f.status === FindingStatus.NON_COMPLIANT || f.status === FindingStatus.SUPPRESSED)).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === "FSI-LOG-001" && f.status === FindingStatus.COMPLIANT).length).toBeGreaterThan(0);
+  });
+
+  test("the access report shows every identity reaching only its own environment's database", () => {
+    const report = AccessReport.fromSynthOutput(first.dir);
+    expect(report.environments).toEqual(["dev", "staging", "prod"]);
+    for (const chain of report.chains) {
+      expect({ stack: chain.stack, database: chain.database }).toEqual({ stack: chain.stack, database: `projects/acme-firestore-${chain.environment}/databases/orders-${chain.environment}` });
+    }
+    const prodDeploys = report.chains.filter((c) => c.environment === "prod" && c.stack === "buildkite-prod").map((c) => c.identity);
+    expect(new Set(prodDeploys)).toEqual(new Set(["attribute.pipeline_branch = acme/firestore-deploy:main"]));
   });
 });
