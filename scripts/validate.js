@@ -13,17 +13,40 @@ const root = path.resolve(__dirname, "..");
 const outdir = path.join(root, "cdktf.out");
 const CANNOT_VALIDATE = 3;
 
-function cannotValidate(reason) {
+const MIRROR_HINT =
+  "offline, point TF_CLI_CONFIG_FILE at a CLI config with a provider_installation filesystem_mirror filled by " +
+  "`terraform providers mirror` (TF_PLUGIN_CACHE_DIR alone still asks the registry); see README, 'Validating with real Terraform'.";
+
+function cannotValidate(reason, hint) {
   console.error(`validate: NOT VALIDATED: ${reason}`);
-  console.error("validate: see README, 'Validating with real Terraform', to use a provider mirror (TF_PLUGIN_CACHE_DIR or `terraform providers mirror`).");
+  console.error(`validate: ${hint}`);
   process.exit(CANNOT_VALIDATE);
+}
+
+/** `google 6.50.0, azuread 3.7.0, ...`: what the synthesized stacks pin, so the message names every provider init needs. */
+function requiredProviders(stacks) {
+  const pinned = new Set();
+  for (const [, stack] of stacks) {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"));
+    for (const [name, req] of Object.entries(json.terraform?.required_providers ?? {})) pinned.add(`${name} ${req.version ?? "(any version)"}`);
+  }
+  return [...pinned].sort().join(", ");
+}
+
+/** `terraform validate -json` prints JSON even for invalid configurations; anything else (a crash) is reported as invalid. */
+function validationReport(result) {
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    return { valid: false, diagnostics: [{ severity: "error", summary: `terraform validate exited ${result.status}`, detail: `${result.stderr}`.trim() }] };
+  }
 }
 
 const synth = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "examples", "main.ts")], { cwd: root, stdio: "inherit" });
 if (synth.status !== 0) process.exit(synth.status ?? 1);
 
 const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
-if (version.error || version.status !== 0) cannotValidate("terraform is not on PATH");
+if (version.error || version.status !== 0) cannotValidate("terraform is not on PATH", "install Terraform 1.x and run again.");
 
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
 const stacks = Object.entries(manifest.stacks).sort(([a], [b]) => a.localeCompare(b));
@@ -35,10 +58,10 @@ for (const [name, stack] of stacks) {
   const init = spawnSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8", timeout: 300000 });
   if (init.status !== 0) {
     const detail = `${init.stdout}\n${init.stderr}`.split("\n").filter((l) => /Error|provider|registry|connect/i.test(l)).slice(0, 6).join("\n  ");
-    cannotValidate(`terraform init failed in stack ${name}; the google 6.50.0 / azuread 3.7.0 providers could not be installed:\n  ${detail}`);
+    cannotValidate(`terraform init failed in stack ${name}; the pinned providers (${requiredProviders(stacks)}) could not be installed:\n  ${detail}`, MIRROR_HINT);
   }
   const result = spawnSync("terraform", ["validate", "-json", "-no-color"], { cwd: dir, env, encoding: "utf8" });
-  const report = JSON.parse(result.stdout || "{}");
+  const report = validationReport(result);
   if (report.valid) {
     console.log(`validate: ${name}: valid`);
   } else {

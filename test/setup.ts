@@ -1,3 +1,5 @@
 import { Testing } from "cdktf";
+import { setupFirestoreMatchers } from "../src/testing";
 
 Testing.setupJest();
+setupFirestoreMatchers();

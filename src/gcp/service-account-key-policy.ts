@@ -1,4 +1,4 @@
-import { OrgPolicyPolicy } from "@cdktf/provider-google/lib/org-policy-policy";
+import type { OrgPolicyPolicy } from "@cdktf/provider-google/lib/org-policy-policy";
 import { Construct } from "constructs";
 import { check } from "../core/validate";
 import { PROJECT_ID } from "./gcp-rules";
@@ -22,6 +22,8 @@ export class ServiceAccountKeyCreationPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAccountKeyCreationPolicyProps) {
     super(scope, id);
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
+    // Loaded here rather than with the library (~2 ms): the policy is declared once per project, if at all.
+    const { OrgPolicyPolicy } = require("@cdktf/provider-google/lib/org-policy-policy") as typeof import("@cdktf/provider-google/lib/org-policy-policy");
     this.resource = new OrgPolicyPolicy(this, "Resource", {
       parent: `projects/${this.projectId}`,
       name: `projects/${this.projectId}/policies/${CONSTRAINT}`,

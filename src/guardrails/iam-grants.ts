@@ -24,6 +24,35 @@ export function isFirestoreRole(role: string): boolean {
   return role.startsWith("roles/datastore.");
 }
 
+const CUSTOM_ROLE_TYPES = ["google_project_iam_custom_role", "google_organization_iam_custom_role"];
+const customRoleCache = new WeakMap<StackModel, ReadonlySet<string>>();
+
+/**
+ * Names (`projects/P/roles/R`, `organizations/O/roles/R`) of the custom roles declared in
+ * the stack that hold at least one Firestore permission (`datastore.*`), such as every
+ * FirestoreCustomRole. A custom role declared elsewhere is unknown here, so it is not one.
+ */
+export function firestoreCustomRoles(stack: StackModel): ReadonlySet<string> {
+  const cached = customRoleCache.get(stack);
+  if (cached) return cached;
+  const names = new Set<string>();
+  for (const type of CUSTOM_ROLE_TYPES) {
+    for (const role of stack.ofType(type)) {
+      const permissions: unknown[] = Array.isArray(role.config.permissions) ? role.config.permissions : [];
+      if (!permissions.some((p) => typeof p === "string" && p.startsWith("datastore."))) continue;
+      const name = stack.resolve(`\${${role.address}.name}`);
+      if (!name.includes("${")) names.add(name);
+    }
+  }
+  customRoleCache.set(stack, names);
+  return names;
+}
+
+/** A predefined Firestore role, or (resolved) a custom role of the stack with Firestore permissions. */
+export function grantsFirestore(stack: StackModel, role: string): boolean {
+  return isFirestoreRole(role) || firestoreCustomRoles(stack).has(stack.resolve(role));
+}
+
 function levelOf(type: string): GrantLevel {
   if (type.startsWith("google_organization_iam_")) return "organization";
   if (type.startsWith("google_folder_iam_")) return "folder";

@@ -24,6 +24,11 @@ export function loadSynthOutput(target: string): StackModel[] {
 
 function loadStackFile(file: string, fallbackName: string, relative: string): StackModel {
   const json = JSON.parse(fs.readFileSync(file, "utf8"));
-  const name = typeof json?.["//"]?.metadata?.stackName === "string" ? json["//"].metadata.stackName : fallbackName;
-  return new StackModel(name, json, relative);
+  return new StackModel(stackNameOf(json, fallbackName), json, relative);
+}
+
+/** The stack name cdktf records in a cdk.tf.json's metadata (Testing.synth strips it). */
+export function stackNameOf(json: unknown, fallbackName: string): string {
+  const name = (json as { "//"?: { metadata?: { stackName?: unknown } } } | undefined)?.["//"]?.metadata?.stackName;
+  return typeof name === "string" ? name : fallbackName;
 }

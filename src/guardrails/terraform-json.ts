@@ -176,6 +176,14 @@ const DERIVED_ATTRIBUTES: { [type: string]: { [attr: string]: Deriver } } = {
         ? `projects/${projectOr(c, s)}/locations/global/workloadIdentityPools/${c.workload_identity_pool_id}/providers/${c.workload_identity_pool_provider_id}`
         : undefined,
   },
+  google_project_iam_custom_role: {
+    name: (c, s) => (typeof c.role_id === "string" ? `projects/${projectOr(c, s)}/roles/${c.role_id}` : undefined),
+    id: (c, s) => (typeof c.role_id === "string" ? `projects/${projectOr(c, s)}/roles/${c.role_id}` : undefined),
+  },
+  google_organization_iam_custom_role: {
+    name: (c) => (typeof c.org_id === "string" && typeof c.role_id === "string" ? `organizations/${c.org_id}/roles/${c.role_id}` : undefined),
+    id: (c) => (typeof c.org_id === "string" && typeof c.role_id === "string" ? `organizations/${c.org_id}/roles/${c.role_id}` : undefined),
+  },
   google_firestore_database: {
     id: (c, s) => (typeof c.name === "string" ? `projects/${projectOr(c, s)}/databases/${c.name}` : undefined),
   },

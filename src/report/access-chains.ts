@@ -36,8 +36,26 @@ export interface AccessChain {
   readonly role: string;
 }
 
-const IMPERSONATION_ROLES = new Set(["roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator"]);
+/** Roles on a service account that let a member act as it: the links of an access chain. */
+export const IMPERSONATION_ROLES: ReadonlySet<string> = new Set(["roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator"]);
 const FEDERATED = /^(principal|principalSet):\/\/iam\.googleapis\.com\/(?:projects\/[^/]+\/locations\/global\/workloadIdentityPools|locations\/global\/workforcePools)\/([^/]+)\/(.+)$/;
+
+/** A `principal://` or `principalSet://` member, split into its pool id and what it matches inside the pool. */
+export interface FederatedMember {
+  readonly kind: "principal" | "principalSet";
+  readonly pool: string;
+  /** `attribute.K/V`, `subject/S`, `group/G` or `*`. */
+  readonly match: string;
+}
+
+/**
+ * Parses a resolved federated member. The pool is named by id only: before apply the
+ * project number in a pool's name is unknown and references resolve to the project id.
+ */
+export function federatedMember(member: string): FederatedMember | undefined {
+  const m = FEDERATED.exec(member);
+  return m ? { kind: m[1] as FederatedMember["kind"], pool: m[2], match: m[3] } : undefined;
+}
 const GKE = /^serviceAccount:([^.]+)\.svc\.id\.goog\[([^/\]]+)\/([^\]]+)\]$/;
 const SA_EMAIL = /^serviceAccount:(.+)$/;
 
@@ -73,9 +91,9 @@ function issuersByPool(stacks: readonly StackModel[]): Map<string, string[]> {
 
 /** Readable identity and issuer for an IAM member string. */
 function describe(member: string, issuers: Map<string, string[]>): { identity: string; issuer: string; federated: boolean; gke: boolean } {
-  const fed = FEDERATED.exec(member);
+  const fed = federatedMember(member);
   if (fed) {
-    const [, , pool, rest] = fed;
+    const { pool, match: rest } = fed;
     const names = issuers.get(pool);
     const issuer = names && names.length > 0 ? `${names.join(", ")} (pool ${pool})` : `pool ${pool}`;
     let identity = rest;

@@ -4,11 +4,18 @@ import { join } from "path";
 import { App } from "cdktf";
 import { loadExamplesConfig } from "../../examples/config";
 import { buildExamplesApp } from "../../examples/main";
+import { FirestoreAccessLevel } from "../../src";
 import { ENVIRONMENTS, EXAMPLES, resources, synthExamples } from "./support";
 
-const stacks = synthExamples();
+const synthesized = synthExamples();
+const stacks = new Map([...synthesized].map(([name, s]) => [name, s.json]));
 const parsed = new Map([...stacks].map(([name, json]) => [name, JSON.parse(json)]));
 const envOf = (stack: string): string => stack.slice(stack.lastIndexOf("-") + 1);
+const config = loadExamplesConfig({});
+const TENANT = config.shared.entraTenantId;
+const database = (env: string): string => `projects/acme-firestore-${env}/databases/orders-${env}`;
+const account = (name: string, env: string): string => `serviceAccount:${name}@acme-firestore-${env}.iam.gserviceaccount.com`;
+const pool = (poolId: string, env: string): string => `principalSet://iam.googleapis.com/projects/acme-firestore-${env}/locations/global/workloadIdentityPools/${poolId}`;
 
 describe("example stacks", () => {
   test("are the 12 stacks <example>-<env>", () => {
@@ -17,6 +24,49 @@ describe("example stacks", () => {
 
   test.each([...stacks.keys()].sort())("%s matches its snapshot", (name) => {
     expect(stacks.get(name)).toMatchSnapshot();
+  });
+});
+
+describe.each(ENVIRONMENTS)("Firestore access in %s", (env) => {
+  const { READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT } = FirestoreAccessLevel;
+
+  test("each stack grants exactly the access its workloads need, on this environment's database only", () => {
+    expect(stacks.get(`platform-${env}`)).toOnlyGrantFirestoreAccess([]);
+    expect(stacks.get(`airflow-${env}`)).toOnlyGrantFirestoreAccess([{ member: account("airflow-workers", env), database: database(env), access: READ_WRITE }]);
+    expect(stacks.get(`fastapi-${env}`)).toOnlyGrantFirestoreAccess([{ member: account("orders-api", env), database: database(env), access: READ_WRITE }]);
+    expect(stacks.get(`buildkite-${env}`)).toOnlyGrantFirestoreAccess([
+      { member: account("firestore-deployer", env), database: database(env), access: INDEX_ADMIN },
+      { member: account("firestore-deployer", env), database: database(env), access: IMPORT_EXPORT },
+      ...(env === "dev" ? [{ member: `${pool("buildkite-dev", env)}/attribute.pipeline/acme/integration-tests`, database: database(env), access: READ_WRITE }] : []),
+    ]);
+  });
+
+  test("Buildkite deploys come from the acme organization's firestore-deploy pipeline (prod: main only)", () => {
+    const principal = env === "prod" ? "attribute.pipeline_branch/acme/firestore-deploy:main" : "attribute.pipeline/acme/firestore-deploy";
+    expect(stacks.get(`buildkite-${env}`)).toAllowFederatedAccess({
+      issuer: "https://agent.buildkite.com",
+      conditionContains: 'assertion.organization_slug == "acme"',
+      principal: `${pool(`buildkite-${env}`, env)}/${principal}`,
+    });
+    if (env === "prod") {
+      expect(stacks.get("buildkite-prod")).not.toAllowFederatedAccess({
+        issuer: "https://agent.buildkite.com",
+        principal: `${pool("buildkite-prod", env)}/attribute.pipeline/acme/firestore-deploy`,
+      });
+    }
+  });
+
+  test("the API on Azure gets in as its managed identity only, from the example tenant", () => {
+    const oid = config.environments.find((e) => e.name === env)!.apiManagedIdentityObjectId;
+    expect(stacks.get(`fastapi-${env}`)).toAllowFederatedAccess({
+      issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+      conditionContains: `assertion.tid == "${TENANT}"`,
+      principal: `${pool(`azure-${env}`, env)}/attribute.oid/${oid}`,
+    });
+  });
+
+  test.each(EXAMPLES)("%s passes the Firestore guardrails", (example) => {
+    expect(synthesized.get(`${example}-${env}`)!.stack).toPassFirestoreGuardrails();
   });
 });
 
@@ -42,41 +92,12 @@ describe("security intent", () => {
     }
   });
 
-  test("prod deployments come only from the main branch of firestore-deploy", () => {
-    const bindings = resources(parsed.get("buildkite-prod"), "google_service_account_iam_member").map(([, b]) => b.member);
-    expect(bindings).toHaveLength(1);
-    expect(bindings[0]).toMatch(/\/attribute\.pipeline_branch\/acme\/firestore-deploy:main$/);
-    for (const env of ["dev", "staging"]) {
-      const members = resources(parsed.get(`buildkite-${env}`), "google_service_account_iam_member").map(([, b]) => b.member);
-      expect(members).toEqual([expect.stringMatching(/\/attribute\.pipeline\/acme\/firestore-deploy$/)]);
-    }
-  });
-
-  test("only dev lets integration tests reach the database directly", () => {
-    const direct = (stack: string) => resources(parsed.get(stack), "google_project_iam_member").filter(([, g]) => g.member.startsWith("principalSet://"));
-    expect(direct("buildkite-dev")).toHaveLength(1);
-    expect(direct("buildkite-dev")[0][1].member).toMatch(/\/attribute\.pipeline\/acme\/integration-tests$/);
-    expect(direct("buildkite-staging")).toEqual([]);
-    expect(direct("buildkite-prod")).toEqual([]);
-  });
-
   test("in prod only the admins group is Airflow Admin", () => {
-    const config = loadExamplesConfig({});
     const json = parsed.get("airflow-prod");
     const app = resources(json, "azuread_application")[0][1];
     const adminRoleId = app.app_role.find((r: any) => r.value === "Airflow.Admin").id;
     const admins = resources(json, "azuread_app_role_assignment").filter(([, a]) => a.app_role_id === adminRoleId).map(([, a]) => a.principal_object_id);
     expect(admins).toEqual([config.shared.entraAdminsGroupObjectId]);
-  });
-
-  test("the Azure identity reaches Firestore only as its own object id, in its own tenant", () => {
-    for (const env of ENVIRONMENTS) {
-      const json = parsed.get(`fastapi-${env}`);
-      const [, provider] = resources(json, "google_iam_workload_identity_pool_provider")[0];
-      expect(provider.attribute_condition).toBe('assertion.tid == "00000000-0000-4000-8000-000000000001"');
-      const members = resources(json, "google_service_account_iam_member").map(([, b]) => b.member);
-      expect(members).toEqual([expect.stringMatching(new RegExp(`/attribute\\.oid/${loadExamplesConfig({}).environments.find((e) => e.name === env)!.apiManagedIdentityObjectId}$`))]);
-    }
   });
 
   test("no keys, no secret values in outputs, the client secret lands only in Secret Manager", () => {

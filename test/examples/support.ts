@@ -5,12 +5,17 @@ import { ExamplesConfig, loadExamplesConfig } from "../../examples/config";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export const EXAMPLES = ["platform", "airflow", "buildkite", "fastapi"] as const;
 
-/** Every example stack's synthesized JSON (string), keyed by stack name. */
-export function synthExamples(config: ExamplesConfig = loadExamplesConfig({})): Map<string, string> {
+export interface SynthesizedStack {
+  readonly stack: TerraformStack;
+  readonly json: string;
+}
+
+/** Every example stack and its synthesized JSON, keyed by stack name. */
+export function synthExamples(config: ExamplesConfig = loadExamplesConfig({})): Map<string, SynthesizedStack> {
   const app: App = buildExamplesApp(Testing.app(), config);
-  const out = new Map<string, string>();
+  const out = new Map<string, SynthesizedStack>();
   for (const child of app.node.children) {
-    if (child instanceof TerraformStack) out.set(child.node.id, Testing.synth(child));
+    if (child instanceof TerraformStack) out.set(child.node.id, { stack: child, json: Testing.synth(child) });
   }
   return out;
 }

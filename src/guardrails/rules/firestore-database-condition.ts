@@ -5,6 +5,17 @@ import { StackModel } from "../terraform-json";
 /** `resource.name == "projects/P/databases/D"`; P and D may be interpolations. */
 export const DATABASE_CONDITION = /resource\.name\s*==\s*"(projects\/[^"/]+\/databases\/[^"]+)"/;
 
+const ONLY_DATABASE_CONDITION = new RegExp(`^\\s*${DATABASE_CONDITION.source}\\s*$`);
+
+/**
+ * The database a condition limits a grant to, when the condition is that one comparison
+ * and nothing else: `resource.name == "projects/P/databases/D" || ...` names a database
+ * but reaches further, so it yields undefined.
+ */
+export function onlyDatabaseOf(expression: string | undefined): string | undefined {
+  return expression === undefined ? undefined : ONLY_DATABASE_CONDITION.exec(expression)?.[1];
+}
+
 export const firestoreDatabaseCondition: StackRule = {
   id: "FSI-FS-001",
   scope: "stack",

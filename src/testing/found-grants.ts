@@ -1,0 +1,90 @@
+import { GrantLevel, grantsFirestore, iamGrants } from "../guardrails/iam-grants";
+import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
+import { StackModel } from "../guardrails/terraform-json";
+import { federatedMember } from "../report/access-chains";
+
+/** One member's share of an IAM grant, with references resolved to readable values. */
+export interface FoundGrant {
+  /** `type.logicalId` of the IAM resource. */
+  readonly address: string;
+  /** Construct path, when the JSON still has its metadata. */
+  readonly path?: string;
+  readonly level: GrantLevel;
+  /** The project a project-level grant edits, when known. */
+  readonly project?: string;
+  readonly member: string;
+  readonly memberKey: string;
+  readonly role: string;
+  readonly condition?: string;
+  /** The one database the condition limits the grant to, if it does exactly that. */
+  readonly database?: string;
+  /** The raw resource configuration, for matchers that look further (a service account's id). */
+  readonly config: { readonly [key: string]: unknown };
+}
+
+/**
+ * How two members are compared: federated members by pool id and match, because before
+ * apply the pool's project number is unknown (references resolve to the project id, a
+ * test may write either); every other member as written.
+ */
+export function memberKey(member: string): string {
+  const fed = federatedMember(member);
+  return fed ? `${fed.kind}://pool/${fed.pool}/${fed.match}` : member;
+}
+
+/** Every grant of the stack, one entry per member, resolved. */
+export function foundGrants(model: StackModel): FoundGrant[] {
+  const found: FoundGrant[] = [];
+  for (const g of iamGrants(model)) {
+    const role = model.resolve(g.role);
+    const condition = g.condition === undefined ? undefined : model.resolve(g.condition);
+    const project = g.level === "project" ? model.projectOf(g.resource) : undefined;
+    const path = g.resource.path === g.resource.address ? undefined : g.resource.path;
+    for (const raw of g.members) {
+      const member = model.resolve(raw);
+      found.push({
+        address: g.resource.address,
+        path,
+        level: g.level,
+        project,
+        member,
+        memberKey: memberKey(member),
+        role,
+        condition,
+        database: onlyDatabaseOf(condition),
+        config: g.resource.config,
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * Grants that reach Firestore data: a predefined roles/datastore.* role or a custom role of
+ * the stack with datastore.* permissions, at project level or above (a folder or
+ * organization grant reaches every project's databases, so it always counts).
+ */
+export function isFirestoreGrant(model: StackModel, g: FoundGrant): boolean {
+  return (g.level === "project" || g.level === "folder" || g.level === "organization") && grantsFirestore(model, g.role);
+}
+
+/** True when a project-level grant sits in the database's project (or its project is unknown). */
+export function inProjectOf(g: FoundGrant, database: string): boolean {
+  return g.level === "project" && (g.project === undefined || g.project.includes("${") || database.startsWith(`projects/${g.project}/databases/`));
+}
+
+/** `google_project_iam_member.x (stack/path): ROLE to MEMBER, on DATABASE`: what a reader needs to find and judge it. */
+export function describeGrant(g: FoundGrant): string {
+  const where = g.path ? `${g.address} (${g.path})` : g.address;
+  return `${where}: ${g.role} to ${g.member}, ${scopeOf(g)}`;
+}
+
+function scopeOf(g: FoundGrant): string {
+  const owner = g.level === "project" ? `project ${g.project ?? "(provider default)"}` : `the ${g.level}`;
+  if (g.level === "project" && g.database !== undefined && !inProjectOf(g, g.database)) {
+    return `in ${owner} with condition naming ${g.database} of another project, so it reaches nothing`;
+  }
+  if (g.database !== undefined) return g.level === "project" ? `on ${g.database}` : `at ${g.level} level on ${g.database}`;
+  if (g.condition === undefined) return `with no condition, so on every database of ${owner}`;
+  return `with condition \`${g.condition}\`, which is not one database (resource.name == "projects/P/databases/D")`;
+}

@@ -1,0 +1,30 @@
+/*
+ * Declaration merging, so `expect(json).toGrantFirestoreAccess(...)` type-checks: the
+ * `jest` namespace for the globals of @types/jest, and the `expect` module for
+ * `import { expect } from "@jest/globals"`. Type parameters repeat each declaration's own
+ * exactly, as TypeScript requires of every declaration of one interface.
+ */
+import { FederatedAccessExpectation } from "./federated-access-matcher";
+import { FirestoreGrantExpectation } from "./grant-expectation";
+
+/** The Firestore intent matchers; R is what the host `expect` makes a matcher return. */
+export interface FirestoreMatchers<R> {
+  /** Some project-level binding gives the role (or access level) on the database, with its database condition, to the member. */
+  toGrantFirestoreAccess(expected: FirestoreGrantExpectation): R;
+  /** The stack's Firestore grants are exactly these: an extra (wider) grant or a missing one fails. */
+  toOnlyGrantFirestoreAccess(expected: readonly FirestoreGrantExpectation[]): R;
+  /** A provider with the issuer (and condition text) admits the federated principal, and the principal is bound to a service account or a project role. */
+  toAllowFederatedAccess(expected: FederatedAccessExpectation): R;
+  /** The single-stack guardrail rules find no error (suppressions honoured when the input has its metadata). */
+  toPassFirestoreGuardrails(): R;
+}
+
+declare global {
+  namespace jest {
+    interface Matchers<R, T = {}> extends FirestoreMatchers<R> {}
+  }
+}
+
+declare module "expect" {
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends FirestoreMatchers<R> {}
+}

@@ -1,0 +1,77 @@
+import { DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from "cdktf";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { stackNameOf } from "../guardrails/synth-output";
+import { StackModel } from "../guardrails/terraform-json";
+
+/**
+ * What every matcher accepts: `Testing.synth(stack)` output (a string), the parsed JSON
+ * (an object, e.g. a cdk.tf.json read from cdktf.out), or the TerraformStack itself.
+ */
+export type ReceivedStack = string | object | TerraformStack;
+
+/** A received stack, parsed once per matcher call. */
+export interface ReadStack {
+  readonly model: StackModel;
+  /**
+   * False for `Testing.synth` output: it strips every `//` block, and with them construct
+   * paths, the stack name and FirestoreGuardrails.suppress() suppressions.
+   */
+  readonly hasMetadata: boolean;
+  /** The construct tree, when the matcher received the stack itself. */
+  readonly stack?: TerraformStack;
+}
+
+/** Stack name for JSON without metadata; only prod-only rules and messages read it. */
+const UNNAMED_STACK = "stack";
+
+export function readStack(received: unknown, matcher: string): ReadStack {
+  if (TerraformStack.isStack(received)) {
+    // What Testing.synth does, minus its removal of the `//` metadata the guardrails read.
+    invokeAspects(received);
+    return { model: new StackModel(received.node.id, received.toTerraform()), hasMetadata: true, stack: received };
+  }
+  let json: unknown = received;
+  if (typeof received === "string") {
+    try {
+      json = JSON.parse(received);
+    } catch (e) {
+      throw new Error(`${matcher}: the received string is not JSON (${(e as Error).message}); pass Testing.synth(stack), its parsed JSON or the stack`);
+    }
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new Error(`${matcher}: expected Testing.synth(stack) output, its parsed JSON or a TerraformStack, but received ${preview(received)}`);
+  }
+  return { model: new StackModel(stackNameOf(json, UNNAMED_STACK), json), hasMetadata: "//" in json };
+}
+
+/**
+ * Turns cdktf tokens in a value the test passes (a FederatedPrincipal's iamMember, a
+ * custom role's name, a database whose project is a variable) into the `${type.name.attr}`
+ * text the synthesized JSON holds, so both sides resolve alike. A reference knows the stack
+ * it belongs to, which also covers JSON input; other tokens need the received stack.
+ */
+export function untokenize(value: string, received: ReadStack, what: string): string {
+  if (!Token.isUnresolved(value)) return value;
+  const scope = originStackOf(value) ?? received.stack;
+  if (!scope) {
+    throw new Error(`${what} ${value} holds cdktf tokens that do not name their stack; pass the TerraformStack to expect() instead of its JSON`);
+  }
+  const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+  if (typeof resolved !== "string") throw new Error(`${what} ${value} does not resolve to a string`);
+  return resolved;
+}
+
+function originStackOf(value: string): TerraformStack | undefined {
+  for (const token of Tokenization.reverseString(value).tokens) {
+    const origin = (token as { originStack?: unknown }).originStack;
+    if (TerraformStack.isStack(origin)) return origin;
+  }
+  return undefined;
+}
+
+export function preview(value: unknown): string {
+  if (typeof value === "string") return value.length > 60 ? `a string starting ${JSON.stringify(value.slice(0, 60))}` : JSON.stringify(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object of class ${value.constructor?.name ?? "Object"}` : `${typeof value} ${String(value)}`;
+}
