@@ -1,7 +1,7 @@
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../core/issuers";
 import { environmentOf } from "../guardrails/environment";
-import { iamGrants, isFirestoreRole } from "../guardrails/iam-grants";
-import { DATABASE_CONDITION } from "../guardrails/rules/firestore-database-condition";
+import { grantsFirestore, iamGrants } from "../guardrails/iam-grants";
+import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
 import { StackModel, block } from "../guardrails/terraform-json";
 
 /** How an external identity reaches the role. */
@@ -145,10 +145,11 @@ export function chainsOf(environment: string, stacks: readonly StackModel[]): Ac
   const push = (c: AccessChain) => chains.set(JSON.stringify(c), c);
   for (const stack of stacks) {
     for (const g of iamGrants(stack)) {
-      if (g.level !== "project" || !isFirestoreRole(g.role)) continue;
+      if (g.level !== "project" || !grantsFirestore(stack, g.role)) continue;
       const project = stack.projectOf(g.resource) ?? "";
-      const db = g.condition !== undefined ? DATABASE_CONDITION.exec(stack.resolve(g.condition))?.[1] : undefined;
-      const base = { environment, stack: stack.name, project, database: db ?? `projects/${project}/databases/*`, role: g.role };
+      // A condition with an alternative beside the database comparison reaches the whole project.
+      const db = onlyDatabaseOf(g.condition === undefined ? undefined : stack.resolve(g.condition));
+      const base = { environment, stack: stack.name, project, database: db ?? `projects/${project}/databases/*`, role: stack.resolve(g.role) };
       for (const raw of g.members) {
         const member = stack.resolve(raw);
         const who = describe(member, issuers);

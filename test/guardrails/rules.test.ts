@@ -156,6 +156,21 @@ describe("FSI-FS-001 Firestore roles carry a database condition", () => {
       "google_project_iam_member.b: roles/datastore.owner has a condition that names no database, so it reaches every database in the project",
     ]);
   });
+  test("a database condition with an escape hatch, a folder grant, or a custom Firestore role without condition", () => {
+    const stack = model({
+      google_project_iam_custom_role: { reader: { project: "acme-dev", role_id: "ordersReader", title: "r", permissions: ["datastore.entities.get"] } },
+      google_project_iam_member: {
+        a: { project: "acme-dev", role: "roles/datastore.user", member: SA, condition: { title: "t", expression: 'resource.name == "projects/acme-dev/databases/orders" || true' } },
+        c: { project: "acme-dev", role: "${google_project_iam_custom_role.reader.name}", member: SA },
+      },
+      google_folder_iam_member: { f: { folder: "folders/1", role: "roles/datastore.viewer", member: SA } },
+    });
+    expect(violations(firestoreDatabaseCondition, stack)).toEqual([
+      "google_folder_iam_member.f: roles/datastore.viewer has no condition, so it reaches every database in the folder",
+      "google_project_iam_member.a: roles/datastore.user has a condition that reaches beyond one database, so it reaches every database in the project",
+      "google_project_iam_member.c: projects/acme-dev/roles/ordersReader has no condition, so it reaches every database in the project",
+    ]);
+  });
 });
 
 describe("FSI-LOG-001 audit logging across stacks", () => {

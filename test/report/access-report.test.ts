@@ -76,4 +76,20 @@ describe("AccessReport", () => {
       "serviceAccount:other@q.iam.gserviceaccount.com | direct | other@q.iam.gserviceaccount.com | roles/datastore.viewer",
     ]);
   });
+
+  test("custom Firestore roles are listed by name, and a database condition with an alternative counts as the whole project", () => {
+    const stack = new StackModel("solo-dev", {
+      resource: {
+        google_project_iam_custom_role: { reader: { project: "acme-dev", role_id: "ordersReader", title: "r", permissions: ["datastore.entities.get"] } },
+        google_project_iam_member: {
+          custom: { project: "acme-dev", role: "${google_project_iam_custom_role.reader.name}", member: "group:bi@acme.example", condition: { title: "t", expression: 'resource.name == "projects/acme-dev/databases/app"' } },
+          escape: { project: "acme-dev", role: "roles/datastore.user", member: "group:ops@acme.example", condition: { title: "t", expression: 'resource.name == "projects/acme-dev/databases/app" || true' } },
+        },
+      },
+    });
+    expect(chainsOf("dev", [stack]).map((c) => `${c.identity} | ${c.database} | ${c.role}`)).toEqual([
+      "group:ops@acme.example | projects/acme-dev/databases/* | roles/datastore.user",
+      "group:bi@acme.example | projects/acme-dev/databases/app | projects/acme-dev/roles/ordersReader",
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { iamGrants, isFirestoreRole } from "../iam-grants";
+import { grantsFirestore, iamGrants } from "../iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel } from "../terraform-json";
 
@@ -16,22 +16,26 @@ export function onlyDatabaseOf(expression: string | undefined): string | undefin
   return expression === undefined ? undefined : ONLY_DATABASE_CONDITION.exec(expression)?.[1];
 }
 
+const RESOURCE_HIERARCHY_LEVELS: ReadonlySet<string> = new Set(["project", "folder", "organization"]);
+
 export const firestoreDatabaseCondition: StackRule = {
   id: "FSI-FS-001",
   scope: "stack",
   level: GuardrailLevel.ERROR,
-  description: "Firestore roles (roles/datastore.*) granted at project level carry a condition resource.name == \"projects/P/databases/D\".",
+  description:
+    "Firestore roles (roles/datastore.*, or custom roles holding datastore.* permissions) granted on a project, folder or organization carry exactly the condition resource.name == \"projects/P/databases/D\".",
   explanation:
     "Firestore has no per-database IAM policy: a project-level grant without a condition reaches every database in the " +
-    "project, including other environments' or teams' data.",
+    "project, including other environments' or teams' data. A condition that names a database but adds an alternative " +
+    "(`|| ...`) reaches further than that database, so only the bare comparison counts.",
   fix: "Add condition { title, expression = \"resource.name == \\\"projects/P/databases/D\\\"\" }, e.g. FirestoreDatabase.grantReadWrite().",
   evaluate(stack: StackModel): RuleResult[] {
-    const grants = iamGrants(stack).filter((g) => g.level === "project" && isFirestoreRole(g.role));
+    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && grantsFirestore(stack, g.role));
     if (grants.length === 0) return [notApplicable(stack)];
-    return grants.map((g) =>
-      g.condition !== undefined && DATABASE_CONDITION.test(g.condition)
-        ? compliant(stack, g.resource)
-        : nonCompliant(stack, g.resource, `${g.role} has ${g.condition === undefined ? "no condition" : "a condition that names no database"}, so it reaches every database in the project`),
-    );
+    return grants.map((g) => {
+      if (onlyDatabaseOf(g.condition) !== undefined) return compliant(stack, g.resource);
+      const what = g.condition === undefined ? "no condition" : DATABASE_CONDITION.test(g.condition) ? "a condition that reaches beyond one database" : "a condition that names no database";
+      return nonCompliant(stack, g.resource, `${stack.resolve(g.role)} has ${what}, so it reaches every database in the ${g.level}`);
+    });
   },
 };
