@@ -54,4 +54,30 @@ describe("examples app output", () => {
     const prodDeploys = report.chains.filter((c) => c.environment === "prod" && c.stack === "buildkite-prod").map((c) => c.identity);
     expect(new Set(prodDeploys)).toEqual(new Set(["attribute.pipeline_branch = acme/firestore-deploy:main"]));
   });
+
+  test("the access report lists exactly the chains the example code declares", () => {
+    const rows = AccessReport.fromSynthOutput(first.dir).chains.map((c) => `${c.environment} ${c.stack}: ${c.identity} -> ${c.accessPath} -> ${c.serviceAccount || "-"} -> ${c.role}`);
+    const perEnv = (env: string): string[] => {
+      const sa = (name: string) => `${name}@acme-firestore-${env}.iam.gserviceaccount.com`;
+      const deploy = env === "prod" ? "attribute.pipeline_branch = acme/firestore-deploy:main" : "attribute.pipeline = acme/firestore-deploy";
+      const oid = `00000000-0000-4000-8000-0000000000${{ dev: "d1", staging: "d2", prod: "d3" }[env]}`;
+      return [
+        `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> roles/datastore.importExportAdmin`,
+        `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> roles/datastore.indexAdmin`,
+        ...(env === "dev" ? [`dev buildkite-dev: attribute.pipeline = acme/integration-tests -> federation -> - -> roles/datastore.user`] : []),
+        `${env} airflow-${env}: k8s airflow/airflow-triggerer -> GKE Workload Identity -> ${sa("airflow-workers")} -> roles/datastore.user`,
+        `${env} airflow-${env}: k8s airflow/airflow-worker -> GKE Workload Identity -> ${sa("airflow-workers")} -> roles/datastore.user`,
+        `${env} fastapi-${env}: attribute.oid = ${oid} -> federation + impersonation -> ${sa("orders-api")} -> roles/datastore.user`,
+      ];
+    };
+    expect(rows.sort()).toEqual(["dev", "staging", "prod"].flatMap(perEnv).sort());
+  });
+
+  test("the README's report excerpt is the real prod table", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const excerpt = readme.slice(readme.indexOf("<!-- ACCESS:prod -->"), readme.indexOf("<!-- /ACCESS:prod -->")).split("\n").filter((l) => l.startsWith("|"));
+    const markdown = AccessReport.fromSynthOutput(first.dir).toMarkdown();
+    const prodTable = markdown.slice(markdown.indexOf("## prod")).split("\n").filter((l) => l.startsWith("|"));
+    expect(excerpt).toEqual(prodTable);
+  });
 });
