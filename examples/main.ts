@@ -10,6 +10,11 @@ import { PlatformStack } from "./platform/stack";
 
 const EXAMPLES = { platform: PlatformStack, airflow: AirflowStack, buildkite: BuildkiteStack, fastapi: FastApiStack };
 
+// cdktf records a full stack trace for every token; under tsx each one is source-mapped,
+// which costs about a fifth of the synth. This library's errors name construct paths, not
+// lines, so the examples go without. Delete this line to debug with TypeScript line numbers.
+process.setSourceMapsEnabled(false);
+
 /** Every example stack for every environment (`<example>-<env>`, one state each), under the guardrails. */
 export function buildExamplesApp(app: App = new App(), config: ExamplesConfig = loadExamplesConfig()): App {
   for (const env of config.environments) {

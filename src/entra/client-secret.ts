@@ -1,8 +1,4 @@
-import { ApplicationPasswordA } from "@cdktf/provider-azuread/lib/application-password";
-import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
-import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
-import { Rotating } from "@cdktf/provider-time/lib/rotating";
+import type { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { Construct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
@@ -69,6 +65,7 @@ export class EntraClientSecret extends Construct {
       throw inputError(this, "clientSecret.accessors", accessors, "must list at least one principal that may read the secret");
     }
 
+    const { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings();
     const rotation = new Rotating(this, "Rotation", { rotationDays: this.rotationDays });
     const validityDays = Math.min(MAX_SECRET_ROTATION_DAYS, this.rotationDays * 2);
     const password = new ApplicationPasswordA(this, "Password", {
@@ -107,4 +104,14 @@ export class EntraClientSecret extends Construct {
       });
     }
   }
+}
+
+/** Loaded with the first client secret, not with the library (~5 ms): most apps federate instead. */
+function clientSecretBindings() {
+  const { ApplicationPasswordA } = require("@cdktf/provider-azuread/lib/application-password") as typeof import("@cdktf/provider-azuread/lib/application-password");
+  const { SecretManagerSecret } = require("@cdktf/provider-google/lib/secret-manager-secret") as typeof import("@cdktf/provider-google/lib/secret-manager-secret");
+  const { SecretManagerSecretIamMember } = require("@cdktf/provider-google/lib/secret-manager-secret-iam-member") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-iam-member");
+  const { SecretManagerSecretVersion } = require("@cdktf/provider-google/lib/secret-manager-secret-version") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-version");
+  const { Rotating } = require("@cdktf/provider-time/lib/rotating") as typeof import("@cdktf/provider-time/lib/rotating");
+  return { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion };
 }

@@ -1,7 +1,6 @@
-import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
-import { Application, ApplicationAppRole, ApplicationApiOauth2PermissionScope } from "@cdktf/provider-azuread/lib/application";
-import { ApplicationIdentifierUri } from "@cdktf/provider-azuread/lib/application-identifier-uri";
-import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import type { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
+import type { Application, ApplicationAppRole, ApplicationApiOauth2PermissionScope } from "@cdktf/provider-azuread/lib/application";
+import type { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { Construct } from "constructs";
 import { entraIssuer } from "../core/issuers";
 import { StableIds } from "../core/naming";
@@ -24,6 +23,18 @@ import {
   SIGN_IN_AUDIENCE,
   TENANT_ID,
 } from "./entra-rules";
+
+/**
+ * The azuread bindings, loaded when the first app registration is declared rather than with
+ * the library (~8 ms), so apps without Entra ID do not pay for them.
+ */
+function azureadBindings() {
+  const { Application } = require("@cdktf/provider-azuread/lib/application") as typeof import("@cdktf/provider-azuread/lib/application");
+  const { ApplicationIdentifierUri } = require("@cdktf/provider-azuread/lib/application-identifier-uri") as typeof import("@cdktf/provider-azuread/lib/application-identifier-uri");
+  const { AppRoleAssignment } = require("@cdktf/provider-azuread/lib/app-role-assignment") as typeof import("@cdktf/provider-azuread/lib/app-role-assignment");
+  const { ServicePrincipal } = require("@cdktf/provider-azuread/lib/service-principal") as typeof import("@cdktf/provider-azuread/lib/service-principal");
+  return { Application, ApplicationIdentifierUri, AppRoleAssignment, ServicePrincipal };
+}
 
 /** Who an app role can be assigned to. */
 export enum EntraMemberType {
@@ -215,6 +226,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
     this.scopeValues = scopes.map((s) => s.value);
     const owners = props.owners && props.owners.length > 0 ? [...props.owners].sort() : undefined;
 
+    const { Application, ApplicationIdentifierUri, ServicePrincipal } = azureadBindings();
     this.application = new Application(this, "Application", {
       displayName: props.displayName,
       description: props.description,
@@ -295,6 +307,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
     const key = `${value}|${principalObjectId}`;
     const existing = this.assignments.get(key);
     if (existing) return existing;
+    const { AppRoleAssignment } = azureadBindings();
     const assignment = new AppRoleAssignment(this, this.ids.allocate("assignment", `${value}-${principalObjectId}`, key), {
       appRoleId: roleId,
       principalObjectId,

@@ -33,9 +33,21 @@ export function formatText(findings: readonly GuardrailFinding[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** The report file written next to the synthesized output (cdk-nag style): every verdict, sorted. */
+/**
+ * The report file written next to the synthesized output (cdk-nag style): every verdict,
+ * sorted, one per line. Verdicts without a violation leave out the rule's level and fix
+ * (which `rules` holds once) and the message: on large apps they made the report several
+ * times the size of cdk.tf.json.
+ */
 export function formatReport(rules: readonly GuardrailRuleInfo[], findings: readonly GuardrailFinding[]): string {
-  return JSON.stringify({ summary: count(findings), rules, findings }, null, 2) + "\n";
+  const verdicts = findings.map((f) => {
+    if (f.status === FindingStatus.NON_COMPLIANT || f.status === FindingStatus.SUPPRESSED) return f;
+    const { level: _level, fix: _fix, message: _message, ...verdict } = f;
+    return verdict;
+  });
+  const indentedRules = JSON.stringify(rules, null, 2).replace(/\n/g, "\n  ");
+  const lines = verdicts.map((v) => `    ${JSON.stringify(v)}`).join(",\n");
+  return `{\n  "summary": ${JSON.stringify(count(findings))},\n  "rules": ${indentedRules},\n  "findings": [${lines ? `\n${lines}\n  ` : ""}]\n}\n`;
 }
 
 export function formatJson(findings: readonly GuardrailFinding[]): string {
