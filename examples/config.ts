@@ -98,6 +98,17 @@ export function loadExamplesConfig(env: NodeJS.ProcessEnv = process.env): Exampl
   if (unknownEnvs.length > 0) {
     throw new Error(`EXAMPLES_CONFIG=${file}: unknown environment(s) ${unknownEnvs.join(", ")}; expected dev, staging, prod`);
   }
+  // A misspelt key would silently keep a placeholder, and a deploy would target it.
+  const unknownKeys = [
+    ...Object.keys(overrides).filter((k) => k !== "shared" && k !== "environments"),
+    ...Object.keys(overrides.shared ?? {}).filter((k) => !(k in PLACEHOLDERS.shared)).map((k) => `shared.${k}`),
+    ...Object.entries(overrides.environments ?? {}).flatMap(([name, e]) =>
+      Object.keys(e ?? {}).filter((k) => !(k in PLACEHOLDERS.environments[0])).map((k) => `environments.${name}.${k}`),
+    ),
+  ];
+  if (unknownKeys.length > 0) {
+    throw new Error(`EXAMPLES_CONFIG=${file}: unknown key(s) ${unknownKeys.join(", ")}; see ExamplesConfig in examples/config.ts`);
+  }
   return {
     shared: { ...PLACEHOLDERS.shared, ...overrides.shared },
     environments: PLACEHOLDERS.environments.map((e) => ({ ...e, ...overrides.environments?.[e.name], name: e.name })),

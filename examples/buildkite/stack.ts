@@ -19,7 +19,9 @@ export class BuildkiteStack extends EnvironmentStack {
       poolId: `buildkite-${env.name}`,
       description: `Buildkite agents of ${shared.buildkiteOrganization} working on ${env.name}`,
     });
-    const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: shared.buildkiteOrganization });
+    // Only these pipelines' tokens are accepted at all; the bindings below narrow it further.
+    const pipelines = env.name === "dev" ? ["firestore-deploy", "integration-tests"] : ["firestore-deploy"];
+    const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: shared.buildkiteOrganization, pipelineSlugs: pipelines });
     const database = this.environmentDatabase();
 
     const deployer = new WorkloadServiceAccount(this, "deployer", {
@@ -41,7 +43,8 @@ export class BuildkiteStack extends EnvironmentStack {
 
     new TerraformOutput(this, "credential_configuration", {
       value: buildkite.credentialConfiguration({ serviceAccount: deployer }),
-      description: "external_account JSON for the agent (GOOGLE_APPLICATION_CREDENTIALS); holds no secret",
+      description:
+        "external_account JSON for the agent (GOOGLE_APPLICATION_CREDENTIALS); holds no secret. Needs GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 and buildkite-agent >= 3.107.0 at /usr/bin/buildkite-agent",
     });
     new TerraformOutput(this, "oidc_audience", {
       value: buildkite.tokenAudience,

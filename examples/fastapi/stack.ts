@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { EntraMemberType, FastApiEntraApi, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { EntraAppRegistration, EntraMemberType, FastApiEntraApi, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
 
 /**
@@ -8,7 +8,9 @@ import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack
  * read/write on this environment's database; callers present Entra ID v2 tokens carrying
  * the API's app roles. The same API on Azure, running as a managed identity, reaches
  * Firestore by federation: that one identity (by object id) may impersonate the runtime
- * account, nothing else in the tenant can.
+ * account, nothing else in the tenant can. Google trusts tokens for a dedicated audience
+ * that only the managed identity may obtain, never tokens for the API itself, which every
+ * caller of the API holds.
  */
 export class FastApiStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
@@ -39,7 +41,20 @@ export class FastApiStack extends EnvironmentStack {
           displayName: "Write orders",
           description: "Create and update orders.",
           allowedMemberTypes: [EntraMemberType.APPLICATION],
-          // The API's own managed identity on Azure needs a role to obtain a token for this API.
+        },
+      ],
+    });
+
+    // Role assignment is required, so no one but the assigned managed identity gets a token for this audience.
+    const googleAudience = new EntraAppRegistration(this, "google-audience", {
+      tenantId: shared.entraTenantId,
+      displayName: `Google Cloud federation: orders-api (${env.name})`,
+      appRoles: [
+        {
+          value: "Google.Federate",
+          displayName: "Federate to Google Cloud",
+          description: "Exchange this token for the orders-api service account.",
+          allowedMemberTypes: [EntraMemberType.APPLICATION],
           members: [env.apiManagedIdentityObjectId],
         },
       ],
@@ -50,7 +65,7 @@ export class FastApiStack extends EnvironmentStack {
       poolId: `azure-${env.name}`,
       description: `Azure workloads of tenant ${shared.entraTenantId} (${env.name})`,
     });
-    const entra = pool.addEntraIdProvider("entra", { application: api.application });
+    const entra = pool.addEntraIdProvider("entra", { application: googleAudience });
     runtime.allowImpersonation(entra.objectId(env.apiManagedIdentityObjectId));
 
     api.settings.overrideLogicalId("token_validation");

@@ -120,6 +120,12 @@ export class AirflowEntraLogin extends Construct {
         id_token_issuer: entraIssuer(tenantId, 2),
         redirect_uri: this.redirectUri,
         auth_roles_mapping: Object.fromEntries(Object.entries(this.authRolesMapping).map(([value, role]) => [value, [role]])),
+        // FAB applies mapped roles only at first login unless told to re-sync: without it,
+        // someone removed from the admins group would stay Admin.
+        auth_roles_sync_at_login: true,
+        auth_user_registration: true,
+        // Users who hold no app role get FAB's empty Public role, not a default one.
+        auth_user_registration_role: "Public",
         client_secret_name: this.application.clientSecret?.secretName,
       },
     });

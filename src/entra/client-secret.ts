@@ -24,8 +24,11 @@ export interface EntraClientSecretOptions {
    */
   readonly accessors: IPrincipal[];
   /**
-   * Days between rotations, 1-180. The password stays valid for twice this (at most 180
-   * days), so a late `apply` still finds a working secret.
+   * Days between rotations, 1-180. Rotation happens at the first `apply` after this many
+   * days, so apply on a schedule; the password stays valid for twice this (at most 180 days),
+   * so a late `apply` still finds a working secret. The apply that rotates also deletes the
+   * old password: consumers that cached it (e.g. Airflow's API server) must re-read the
+   * secret, so restart them after that apply.
    * @default 90
    */
   readonly rotationDays?: number;
@@ -73,7 +76,8 @@ export class EntraClientSecret extends Construct {
       displayName: `terraform, rotates every ${this.rotationDays} days`,
       endDateRelative: `${validityDays * 24}h`,
       rotateWhenChanged: { rotation: rotation.id },
-      // The replacement exists before the old password goes, so readers never see a gap.
+      // The replacement is created before the old password is deleted, so the new secret
+      // version is readable before the old value stops working.
       lifecycle: { createBeforeDestroy: true },
     });
 

@@ -69,6 +69,9 @@ describe("AirflowEntraLogin (FAB auth manager)", () => {
       id_token_issuer: `${authority}/v2.0`,
       redirect_uri: "https://airflow.example.com/auth/oauth-authorized/azure",
       auth_roles_mapping: { "Airflow.Admin": ["Admin"], "Airflow.Op": ["Op"], "Airflow.User": ["User"], "Airflow.Viewer": ["Viewer"] },
+      auth_roles_sync_at_login: true,
+      auth_user_registration: true,
+      auth_user_registration_role: "Public",
       client_secret_name: expect.stringMatching(/^\$\{google_secret_manager_secret\.[^.]+\.name\}$/),
     });
     expect(JSON.stringify(json.output)).not.toMatch(/azuread_application_password/);

@@ -22,6 +22,13 @@ describe("example stacks", () => {
     expect([...stacks.keys()].sort()).toEqual(EXAMPLES.flatMap((e) => ENVIRONMENTS.map((env) => `${e}-${env}`)).sort());
   });
 
+  test("workload stacks deploy after their environment's platform stack", () => {
+    for (const [name, { stack }] of synthesized) {
+      const expected = name.startsWith("platform-") ? [] : [`platform-${envOf(name)}`];
+      expect({ name, dependencies: stack.dependencies.map((d) => d.node.id) }).toEqual({ name, dependencies: expected });
+    }
+  });
+
   test.each([...stacks.keys()].sort())("%s matches its snapshot", (name) => {
     expect(stacks.get(name)).toMatchSnapshot();
   });
@@ -142,8 +149,11 @@ describe("examples configuration", () => {
     expect(() => buildExamplesApp(new App({ outdir: dir }), config)).toThrow(/platform-staging\/.*"Bad_Project"/);
   });
 
-  test("unknown environments and unreadable files are refused", () => {
+  test("unknown environments, misspelt keys and unreadable files are refused", () => {
     expect(() => loadExamplesConfig({ EXAMPLES_CONFIG: write({ environments: { qa: {} } }) })).toThrow(/unknown environment\(s\) qa; expected dev, staging, prod/);
+    expect(() => loadExamplesConfig({ EXAMPLES_CONFIG: write({ shared: { tenantId: "x" }, environments: { prod: { projectID: "p" } } }) })).toThrow(
+      /unknown key\(s\) shared\.tenantId, environments\.prod\.projectID;/,
+    );
     expect(() => loadExamplesConfig({ EXAMPLES_CONFIG: join(dir, "missing.json") })).toThrow(/cannot read a JSON object/);
   });
 });
