@@ -1,6 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { buildExamplesApp } from "../../examples/main";
 import { ExamplesConfig, loadExamplesConfig } from "../../examples/config";
+import { resourcesOf } from "../support/synth";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export const EXAMPLES = ["platform", "airflow", "buildkite", "fastapi"] as const;
@@ -20,10 +21,7 @@ export function synthExamples(config: ExamplesConfig = loadExamplesConfig({})): 
   return out;
 }
 
-/** Resources of one type as [address, config] without cdktf metadata. */
+/** Resources of one type as [Terraform address, config] without cdktf metadata. */
 export function resources(json: any, type: string): Array<[string, any]> {
-  return Object.entries(json.resource?.[type] ?? {}).map(([name, cfg]: [string, any]) => {
-    const { ["//"]: _metadata, ...rest } = cfg;
-    return [`${type}.${name}`, rest];
-  });
+  return resourcesOf(json, type).map(([name, cfg]) => [`${type}.${name}`, cfg]);
 }
