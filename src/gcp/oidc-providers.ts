@@ -1,5 +1,6 @@
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { Construct } from "constructs";
+import { celSyntaxError } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
@@ -81,6 +82,8 @@ export class WorkloadIdentityOidcProvider extends Construct {
     checkOptional(this, "description", options.description, POOL_DESCRIPTION);
     this.attributeCondition = check(this, "attributeCondition", options.attributeCondition, ATTRIBUTE_CONDITION);
     this.attributeMapping = validateMapping(this, options.attributeMapping);
+    // Presets write CEL the test suite parses; only expressions a user wrote are parsed here.
+    if (new.target === WorkloadIdentityOidcProvider) checkCelSyntax(this, this.attributeCondition, this.attributeMapping);
     this.allowedAudiences = [...(options.allowedAudiences ?? [])];
     check(this, "allowedAudiences", this.allowedAudiences.length, {
       test: (n) => n <= MAX_ALLOWED_AUDIENCES,
@@ -151,6 +154,15 @@ function validateMapping(provider: Construct, mapping: { [key: string]: string }
   check(provider, 'attributeMapping["google.subject"]', mapping["google.subject"], SUBJECT_MAPPING);
   // Sorted keys keep the synthesized JSON stable whatever order the caller wrote.
   return Object.fromEntries(keys.map((k) => [k, mapping[k]]));
+}
+
+function checkCelSyntax(provider: Construct, condition: string, mapping: { [key: string]: string }): void {
+  const expressions: Array<[string, string]> = [["attributeCondition", condition], ...Object.keys(mapping).map((k): [string, string] => [`attributeMapping["${k}"]`, mapping[k]])];
+  for (const [property, expression] of expressions) {
+    if (isUnresolved(expression)) continue;
+    const error = celSyntaxError(expression);
+    if (error !== undefined) throw inputError(provider, property, expression, `must be a CEL expression Google can parse; the parser says ${error}`);
+  }
 }
 
 function celString(value: string): string {

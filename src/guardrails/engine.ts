@@ -1,7 +1,7 @@
 import { FindingStatus, GuardrailFinding, GuardrailLevel, GuardrailRuleInfo, Rule, RuleResult } from "./rule";
 import { RULES } from "./rules";
 import { MIN_REASON_LENGTH, Suppression, SuppressionIndex, hasReason, suppressionsOf } from "./suppressions";
-import { StackModel } from "./terraform-json";
+import { StackModel } from "../analysis/terraform-json";
 
 /** Findings about suppressions themselves; produced by the engine, not by a rule. */
 export const SUPPRESSION_RULES: readonly GuardrailRuleInfo[] = [

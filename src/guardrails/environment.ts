@@ -1,4 +1,4 @@
-import { StackModel, block } from "./terraform-json";
+import { StackModel, block } from "../analysis/terraform-json";
 
 /**
  * Which environment a stack deploys to. Read from the stack name first (`airflow-prod`,

@@ -7,8 +7,8 @@ import type * as Engine from "./engine";
 import { describeFinding, formatReport } from "./finding-formats";
 import { FindingStatus, GuardrailFinding, GuardrailLevel, GuardrailRuleInfo } from "./rule";
 import { MIN_REASON_LENGTH, SUPPRESSIONS_KEY } from "./suppressions";
-import { loadSynthOutput } from "./synth-output";
-import { StackModel } from "./terraform-json";
+import { loadSynthOutput } from "../analysis/synth-output";
+import { StackModel } from "../analysis/terraform-json";
 
 export interface FirestoreGuardrailsProps {
   /**

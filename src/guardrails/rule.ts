@@ -1,4 +1,4 @@
-import { StackModel, TfResource } from "./terraform-json";
+import { StackModel, TfResource } from "../analysis/terraform-json";
 
 /** How serious a broken rule is: errors fail `cdktf synth` and `check`, warnings are printed. */
 export enum GuardrailLevel {

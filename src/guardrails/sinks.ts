@@ -1,4 +1,4 @@
-import { StackModel, TfResource } from "./terraform-json";
+import { StackModel, TfResource } from "../analysis/terraform-json";
 
 const sinkBucketCache = new WeakMap<StackModel, readonly TfResource[]>();
 

@@ -1,4 +1,4 @@
-import { StackModel } from "./terraform-json";
+import { StackModel } from "../analysis/terraform-json";
 
 /** Minimum reason length, as in cdk-nag: a reason must say something a reviewer can check. */
 export const MIN_REASON_LENGTH = 10;

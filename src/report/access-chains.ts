@@ -1,8 +1,8 @@
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../core/issuers";
 import { environmentOf } from "../guardrails/environment";
-import { grantsFirestore, iamGrants } from "../guardrails/iam-grants";
+import { grantsFirestore, iamGrants } from "../analysis/iam-grants";
 import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
-import { StackModel, block } from "../guardrails/terraform-json";
+import { StackModel, block } from "../analysis/terraform-json";
 
 /** How an external identity reaches the role. */
 export enum AccessPath {

@@ -1,4 +1,4 @@
-import { loadSynthOutput } from "../guardrails/synth-output";
+import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { markdown } from "./render";
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { allRuleInfos, evaluate, failures } from "../guardrails/engine";
 import { formatJson, formatReport, formatSarif, formatText } from "../guardrails/finding-formats";
-import { loadSynthOutput } from "../guardrails/synth-output";
+import { loadSynthOutput } from "../analysis/synth-output";
 import { allChains } from "./access-chains";
 import { markdown } from "./render";
 

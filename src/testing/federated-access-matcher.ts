@@ -1,4 +1,4 @@
-import { StackModel, TfResource, block } from "../guardrails/terraform-json";
+import { StackModel, TfResource, block } from "../analysis/terraform-json";
 import { IMPERSONATION_ROLES, federatedMember } from "../report/access-chains";
 import { FoundGrant, foundGrants, memberKey } from "./found-grants";
 import { MemberLike } from "./grant-expectation";

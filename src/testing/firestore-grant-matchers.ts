@@ -1,5 +1,5 @@
 import { firestoreDatabaseCondition } from "../gcp/firestore-access";
-import { grantsFirestore } from "../guardrails/iam-grants";
+import { grantsFirestore } from "../analysis/iam-grants";
 import { FoundGrant, describeGrant, foundGrants, inProjectOf, isFirestoreGrant } from "./found-grants";
 import { ExpectedGrant, FirestoreGrantExpectation, describeExpected, expectedGrant } from "./grant-expectation";
 import { MatcherResult, bullets, result } from "./matcher-result";

@@ -1,6 +1,6 @@
-import { GrantLevel, grantsFirestore, iamGrants } from "../guardrails/iam-grants";
+import { GrantLevel, grantsFirestore, iamGrants } from "../analysis/iam-grants";
 import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
-import { StackModel } from "../guardrails/terraform-json";
+import { StackModel } from "../analysis/terraform-json";
 import { federatedMember } from "../report/access-chains";
 
 /** One member's share of an IAM grant, with references resolved to readable values. */

@@ -1,7 +1,7 @@
 import { DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
-import { stackNameOf } from "../guardrails/synth-output";
-import { StackModel } from "../guardrails/terraform-json";
+import { stackNameOf } from "../analysis/synth-output";
+import { StackModel } from "../analysis/terraform-json";
 
 /**
  * What every matcher accepts: `Testing.synth(stack)` output (a string), the parsed JSON

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { AuditLogDestination, AuditLogDestinationKind, AuditLogType, FindingStatus, FirestoreAuditLogging, FirestoreDatabase, Principal } from "../../src";
 import { evaluate, failures } from "../../src/guardrails/engine";
-import { StackModel } from "../../src/guardrails/terraform-json";
+import { StackModel } from "../../src/analysis/terraform-json";
 import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/synth";
 
 const projectId = "acme-dev-1";

@@ -8,7 +8,7 @@ import { entraNoImplicitGrant } from "../../src/guardrails/rules/entra-no-implic
 import { entraSecretRotation } from "../../src/guardrails/rules/entra-secret-rotation";
 import { noPlaintextSecrets } from "../../src/guardrails/rules/no-plaintext-secrets";
 import { FindingStatus } from "../../src/guardrails/rule";
-import { StackModel } from "../../src/guardrails/terraform-json";
+import { StackModel } from "../../src/analysis/terraform-json";
 import { resourcesOf, stackWith, synthJson } from "../support/synth";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";

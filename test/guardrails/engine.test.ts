@@ -1,7 +1,7 @@
 import { FirestoreGuardrails, FindingStatus } from "../../src";
 import { evaluate, failures } from "../../src/guardrails/engine";
 import { environmentOf } from "../../src/guardrails/environment";
-import { StackModel } from "../../src/guardrails/terraform-json";
+import { StackModel } from "../../src/analysis/terraform-json";
 import * as path from "path";
 import { DB_CONDITION, model } from "./support";
 

@@ -1,5 +1,5 @@
 import { FindingStatus, Rule, RuleResult } from "../../src/guardrails/rule";
-import { StackModel } from "../../src/guardrails/terraform-json";
+import { StackModel } from "../../src/analysis/terraform-json";
 
 /** A stack model over hand-written Terraform JSON: `resource` is the JSON's resource section. */
 export function model(resource: any, extra: any = {}, name = "app-dev"): StackModel {

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { AccessPath, AccessReport } from "../../src";
 import { chainsOf } from "../../src/report/access-chains";
-import { StackModel } from "../../src/guardrails/terraform-json";
+import { StackModel } from "../../src/analysis/terraform-json";
 
 const SYNTH_OUTPUT = path.join(__dirname, "..", "fixtures", "synth-output");
 

@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 const APP_REFERENCE = /^\$\{azuread_application\.([A-Za-z0-9_-]+)\.(client_id|application_id)\}$/;
 

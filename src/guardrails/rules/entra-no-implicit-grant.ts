@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
-import { StackModel, block } from "../terraform-json";
+import { StackModel, block } from "../../analysis/terraform-json";
 
 export const entraNoImplicitGrant: StackRule = {
   id: "FSI-ENTRA-001",

@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
-import { StackModel, TfResource, isLiteral } from "../terraform-json";
+import { StackModel, TfResource, isLiteral } from "../../analysis/terraform-json";
 
 const MAX_DAYS = 180;
 const HOURS_PER_DAY = 24;

@@ -1,6 +1,6 @@
-import { iamGrants, isFirestoreRole } from "../iam-grants";
+import { iamGrants, isFirestoreRole } from "../../analysis/iam-grants";
 import { AppRule, GuardrailLevel, RuleResult, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, TfResource, blocks } from "../terraform-json";
+import { StackModel, TfResource, blocks } from "../../analysis/terraform-json";
 
 const AUDITED_SERVICES = new Set(["datastore.googleapis.com", "allServices"]);
 const REQUIRED = ["DATA_READ", "DATA_WRITE"];

@@ -1,6 +1,6 @@
-import { grantsFirestore, iamGrants } from "../iam-grants";
+import { grantsFirestore, iamGrants } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 /** `resource.name == "projects/P/databases/D"`; P and D may be interpolations. */
 export const DATABASE_CONDITION = /resource\.name\s*==\s*"(projects\/[^"/]+\/databases\/[^"]+)"/;

@@ -1,6 +1,6 @@
-import { iamGrants, isBasicRole } from "../iam-grants";
+import { iamGrants, isBasicRole } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, TfResource } from "../terraform-json";
+import { StackModel, TfResource } from "../../analysis/terraform-json";
 
 /** Checks every IAM resource at every level: organization, folder, project and resource policies. */
 export const noBasicRoles: StackRule = {

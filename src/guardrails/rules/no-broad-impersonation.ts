@@ -1,6 +1,6 @@
-import { iamGrants } from "../iam-grants";
+import { iamGrants } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, TfResource } from "../terraform-json";
+import { StackModel, TfResource } from "../../analysis/terraform-json";
 
 /** Roles that let a member act as a service account. */
 const IMPERSONATION_ROLES = new Set(["roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.workloadIdentityUser"]);

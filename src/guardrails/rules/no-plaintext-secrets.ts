@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { Json, StackModel, isLiteral } from "../terraform-json";
+import { Json, StackModel, isLiteral } from "../../analysis/terraform-json";
 
 /** Arguments that carry secret values in the google and azuread providers (and common others). */
 const SECRET_ARGUMENTS = new Set(["secret_data", "password", "private_key", "client_secret", "access_token", "secret_access_key", "api_key"]);

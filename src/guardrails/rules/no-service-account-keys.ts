@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, nonCompliant, notApplicable } from "../rule";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 export const noServiceAccountKeys: StackRule = {
   id: "FSI-IAM-002",

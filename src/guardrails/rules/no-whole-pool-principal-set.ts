@@ -1,6 +1,6 @@
-import { iamGrants } from "../iam-grants";
+import { iamGrants } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, TfResource } from "../terraform-json";
+import { StackModel, TfResource } from "../../analysis/terraform-json";
 
 const PREFIX = "principalSet://iam.googleapis.com/";
 /** A pool (workload or workforce), by literal name or by a single reference to it. */

@@ -1,5 +1,5 @@
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 export const providerHasCondition: StackRule = {
   id: "FSI-WIF-001",

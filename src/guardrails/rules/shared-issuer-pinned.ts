@@ -1,6 +1,6 @@
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../../core/issuers";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, block } from "../terraform-json";
+import { StackModel, block } from "../../analysis/terraform-json";
 
 /** Issuers shared by every customer of a service, and the claims that tell customers apart. */
 const SHARED_ISSUERS: ReadonlyArray<{ issuer: string; service: string; claims: readonly string[] }> = [

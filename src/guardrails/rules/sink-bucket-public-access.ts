@@ -1,6 +1,6 @@
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
 import { sinkBuckets } from "../sinks";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 export const sinkBucketPublicAccess: StackRule = {
   id: "FSI-LOG-004",

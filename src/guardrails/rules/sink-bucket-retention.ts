@@ -1,7 +1,7 @@
 import { isProduction } from "../environment";
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
 import { sinkBuckets } from "../sinks";
-import { StackModel, block, isExpression } from "../terraform-json";
+import { StackModel, block, isExpression } from "../../analysis/terraform-json";
 
 /** Prod is the stack's environment (name suffix or provider label) or the bucket's own env label. */
 export const sinkBucketRetention: StackRule = {

@@ -1,7 +1,7 @@
-import { IamGrant, iamGrants } from "../iam-grants";
+import { IamGrant, iamGrants } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, eachResource } from "../rule";
 import { SinkDestination, sinkDestination } from "../sinks";
-import { StackModel } from "../terraform-json";
+import { StackModel } from "../../analysis/terraform-json";
 
 const WRITER = /\$\{google_logging_project_sink\.([A-Za-z0-9_-]+)\.writer_identity\}/;
 

@@ -1,7 +1,17 @@
+import { predefinedRolePermissions } from "./role-permissions";
 import { Json, StackModel, TfResource, block, blocks, isLiteral } from "./terraform-json";
 
 /** Where a grant applies: the level of the IAM policy it edits. */
-export type GrantLevel = "organization" | "folder" | "project" | "service_account" | "other";
+export type GrantLevel =
+  | "organization"
+  | "folder"
+  | "project"
+  | "service_account"
+  | "storage_bucket"
+  | "bigquery_dataset"
+  | "pubsub_topic"
+  | "secret"
+  | "other";
 
 /** One role given to some members by one IAM resource (member, binding, or policy binding). */
 export interface IamGrant {
@@ -20,8 +30,9 @@ export function isBasicRole(role: string): boolean {
   return BASIC_ROLES.has(role);
 }
 
+/** A predefined role that holds Firestore (`datastore.*`) permissions: roles/datastore.*, basic roles, Firebase roles... */
 export function isFirestoreRole(role: string): boolean {
-  return role.startsWith("roles/datastore.");
+  return predefinedRolePermissions(role).some((p) => p.startsWith("datastore."));
 }
 
 const CUSTOM_ROLE_TYPES = ["google_project_iam_custom_role", "google_organization_iam_custom_role"];
@@ -58,6 +69,10 @@ function levelOf(type: string): GrantLevel {
   if (type.startsWith("google_folder_iam_")) return "folder";
   if (type.startsWith("google_project_iam_")) return "project";
   if (type.startsWith("google_service_account_iam_")) return "service_account";
+  if (type.startsWith("google_storage_bucket_iam_")) return "storage_bucket";
+  if (type.startsWith("google_bigquery_dataset_iam_")) return "bigquery_dataset";
+  if (type.startsWith("google_pubsub_topic_iam_")) return "pubsub_topic";
+  if (type.startsWith("google_secret_manager_secret_iam_")) return "secret";
   return "other";
 }
 

@@ -1,0 +1,459 @@
+import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { ConditionVerdict, Verdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
+import { GrantModel, IamModel } from "./iam-model";
+import { ParsedMember, PoolRef, parseMember } from "./members";
+import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped, isPredefinedRole, predefinedRolePermissions } from "./role-permissions";
+import { loadSynthOutput } from "./synth-output";
+import { StackModel } from "./terraform-json";
+import { Admission, FederatedIdentity, admitGkeToken, admitThroughProvider } from "./token-admission";
+
+/** The simulator's answer. */
+export enum AccessDecision {
+  ALLOWED = "allowed",
+  DENIED = "denied",
+  /** Something on the way cannot be evaluated offline; the reasons say what. Never a guessed denial. */
+  UNKNOWN = "unknown",
+}
+
+/** One question: may this identity do this in this database? */
+export interface AccessRequest {
+  /**
+   * The decoded claims of an OIDC token (JWT payload), `iss` and `aud` included: a
+   * Buildkite, GitHub Actions, Entra ID or GKE token, or any issuer a provider trusts.
+   */
+  readonly token?: { [claim: string]: any };
+  /** A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too). */
+  readonly member?: string;
+  /** Google groups (emails) the member belongs to; IAM resolves groups, the configuration cannot. */
+  readonly groups?: string[];
+  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
+  readonly database: string;
+  /** One permission, e.g. `datastore.entities.update`. Give this or access. */
+  readonly permission?: string;
+  /** An access level: every permission it stands for must be allowed. */
+  readonly access?: FirestoreAccessLevel;
+  /** request.time for time-bound conditions (ISO 8601). @default now */
+  readonly time?: string;
+}
+
+/** What kind of link a step is. */
+export enum AccessStepKind {
+  /** A workload identity provider (or GKE) admitted the token. */
+  TOKEN = "token",
+  /** The identity mints a token for a service account. */
+  IMPERSONATION = "impersonation",
+  /** A role binding gives the permission on the database. */
+  GRANT = "grant",
+}
+
+export interface AccessStep {
+  readonly kind: AccessStepKind;
+  /** The link in words. */
+  readonly description: string;
+  /** The stack and Terraform address that create the link, when one does. */
+  readonly stack?: string;
+  readonly address?: string;
+  readonly constructPath?: string;
+}
+
+/** A path from the identity to the permission. */
+export interface SimulatedAccessChain {
+  /** ALLOWED, or UNKNOWN when a step cannot be evaluated offline. */
+  readonly decision: AccessDecision;
+  /** Which of the requested permissions this chain gives. */
+  readonly permissions: string[];
+  readonly steps: AccessStep[];
+  /** Why the chain is UNKNOWN; empty when ALLOWED. */
+  readonly unknowns: string[];
+}
+
+export interface AccessExplanation {
+  readonly decision: AccessDecision;
+  /** Every chain that allows a requested permission (or might: UNKNOWN). */
+  readonly chains: SimulatedAccessChain[];
+  /** When not allowed: where each candidate chain stopped, or what could not be evaluated. */
+  readonly reasons: string[];
+  /** The IAM members the requester is, directly (before any impersonation). */
+  readonly members: string[];
+  /** The permissions asked about. */
+  readonly permissions: string[];
+}
+
+/** Who is acting at one point of a chain: the requester, or a service account it became. */
+interface Actor {
+  readonly label: string;
+  /** Does a binding's member include this actor? */
+  readonly matches: (m: ParsedMember) => ConditionVerdict;
+  readonly members: readonly string[];
+  readonly steps: readonly AccessStep[];
+  readonly unknowns: readonly string[];
+  /** Service account email when the actor is one. */
+  readonly serviceAccount?: string;
+}
+
+const STEP_ORDER: readonly string[] = ["issuer", "provider", "audience", "attribute_mapping", "google.subject", "attribute_condition"];
+/** How many near misses a denial lists: enough to spot the mismatch, short enough to read. */
+const MAX_NEAR_MISSES = 5;
+
+const YES: ConditionVerdict = { verdict: "yes", reason: "" };
+const NO: ConditionVerdict = { verdict: "no", reason: "" };
+
+function stepOf(kind: AccessStepKind, description: string, g?: GrantModel): AccessStep {
+  if (!g) return { kind, description };
+  const path = g.resource.path === g.resource.address ? undefined : g.resource.path;
+  return { kind, description, stack: g.stack.name, address: g.resource.address, constructPath: path };
+}
+
+function samePool(a: PoolRef, b: PoolRef): ConditionVerdict {
+  if (a.poolId !== b.poolId) return NO;
+  if (a.project === b.project) return YES;
+  const unresolved = a.project.includes("${") || b.project.includes("${");
+  const numberVsId = /^[0-9]+$/.test(a.project) !== /^[0-9]+$/.test(b.project);
+  if (unresolved || numberVsId) {
+    return { verdict: "unknown", reason: `pool ${a.poolId} is named by project ${a.project} on one side and ${b.project} on the other, which only apply can tell apart` };
+  }
+  return NO;
+}
+
+function federatedActor(identity: FederatedIdentity, steps: AccessStep[], unknowns: string[]): Actor {
+  const matches = (m: ParsedMember): ConditionVerdict => {
+    if (m.kind === "public") return YES;
+    if (m.kind !== "federated") return NO;
+    const pool = samePool(m.pool, identity.pool);
+    if (pool.verdict === "no") return NO;
+    let hit: boolean;
+    if (m.key === "*") hit = m.principalSet;
+    else if (m.key === "subject") hit = !m.principalSet && m.value === identity.subject;
+    else if (m.key === "group") hit = m.principalSet && identity.groups.includes(m.value);
+    else hit = m.principalSet && (identity.attributes.get(m.key) ?? []).includes(m.value);
+    if (!hit) return NO;
+    return pool;
+  };
+  const base = `iam.googleapis.com/projects/${identity.pool.project}/locations/global/workloadIdentityPools/${identity.pool.poolId}`;
+  const members = [
+    `principal://${base}/subject/${identity.subject}`,
+    ...identity.groups.map((g) => `principalSet://${base}/group/${g}`),
+    ...[...identity.attributes].flatMap(([k, vs]) => vs.map((v) => `principalSet://${base}/${k}/${v}`)),
+    `principalSet://${base}/*`,
+  ];
+  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, steps, unknowns };
+}
+
+function googleActor(member: string, groups: readonly string[], steps: AccessStep[], unknowns: string[], serviceAccount?: string): Actor {
+  const self = parseMember(member);
+  const groupSet = new Set(groups.map((g) => g.toLowerCase()));
+  const email = self.kind === "google" ? self.value : undefined;
+  const matches = (m: ParsedMember): ConditionVerdict => {
+    if (m.kind === "public") return YES;
+    if (self.kind === "federated" && m.kind === "federated") {
+      const pool = samePool(m.pool, self.pool);
+      return pool.verdict !== "no" && m.key === "subject" && !m.principalSet && m.value === self.value ? pool : NO;
+    }
+    if (m.kind !== "google" || self.kind !== "google") return NO;
+    if (m.type === "group") return groupSet.has(m.value) || (self.type === "group" && self.value === m.value) ? YES : NO;
+    if (m.type === "domain") return email !== undefined && email.endsWith(`@${m.value}`) ? YES : NO;
+    return m.type === self.type && m.value === self.value ? YES : NO;
+  };
+  return { label: member, matches, members: [member, ...[...groupSet].map((g) => `group:${g}`)], steps, unknowns, serviceAccount };
+}
+
+function combine(...verdicts: ConditionVerdict[]): ConditionVerdict {
+  if (verdicts.some((v) => v.verdict === "no")) return verdicts.find((v) => v.verdict === "no")!;
+  const unknown = verdicts.filter((v) => v.verdict === "unknown");
+  return unknown.length > 0 ? { verdict: "unknown", reason: unknown.map((u) => u.reason).join("; ") } : YES;
+}
+
+/**
+ * Answers "would Google let this identity do this in this database?" from synthesized
+ * Terraform alone, before anything is deployed: token admission through every workload
+ * identity provider (issuer, audience, attribute mapping, attribute condition, evaluated
+ * with CEL), membership in principals and principal sets, impersonation of service
+ * accounts to any depth, and role bindings whose IAM conditions are evaluated against the
+ * database and whose roles are expanded into permissions (Google's predefined roles from a
+ * dated data file, custom roles from their declared permissions).
+ */
+export class AccessSimulator {
+  /** Every stack of a cdktf output directory (manifest.json), or one cdk.tf.json file. */
+  public static fromSynthOutput(outdir: string): AccessSimulator {
+    return new AccessSimulator(IamModel.of(loadSynthOutput(outdir)));
+  }
+
+  /** Stacks given as their cdk.tf.json texts (e.g. `Testing.synth(stack)` output). */
+  public static fromStackJson(jsonTexts: string[]): AccessSimulator {
+    if (!Array.isArray(jsonTexts)) throw new Error(`AccessSimulator.fromStackJson: expected an array of cdk.tf.json texts, got ${typeof jsonTexts}`);
+    return new AccessSimulator(
+      IamModel.of(
+        jsonTexts.map((text, i) => {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch (e) {
+            throw new Error(`AccessSimulator.fromStackJson: jsonTexts[${i}] is not JSON (${(e as Error).message})`);
+          }
+          const name = (json as { "//"?: { metadata?: { stackName?: unknown } } })?.["//"]?.metadata?.stackName;
+          return new StackModel(typeof name === "string" ? name : `stack${i}`, json);
+        }),
+      ),
+    );
+  }
+
+  /** @internal */
+  public static _fromModel(model: IamModel): AccessSimulator {
+    return new AccessSimulator(model);
+  }
+
+  private constructor(private readonly model: IamModel) {}
+
+  /** Allowed, denied or unknown, with every chain that allows it or where each candidate stopped. */
+  public explain(request: AccessRequest): AccessExplanation {
+    const { database, permissions, time } = validateRequest(request);
+    const reasons: string[] = [];
+    const starts: Actor[] = [];
+    if (request.token !== undefined) {
+      const admissions = this.admit(request.token);
+      for (const a of admissions) {
+        if (a.verdict === "refused" || !a.identity) continue;
+        const step = stepOf(AccessStepKind.TOKEN, `${a.by} admits the token as subject ${a.identity.subject}`);
+        starts.push(federatedActor(a.identity, [step], a.verdict === "unknown" ? [`${a.by}: ${a.reason}`] : []));
+      }
+      // The providers that got furthest explain the refusal; an audience refusal by another environment's provider is noise.
+      const furthest = admissions.some((a) => a.verdict === "admitted")
+        ? STEP_ORDER.length
+        : Math.max(-1, ...admissions.map((a) => STEP_ORDER.indexOf(a.step!)));
+      for (const a of admissions) {
+        if (a.verdict === "admitted" || STEP_ORDER.indexOf(a.step!) < furthest) continue;
+        reasons.push(`${a.verdict === "refused" ? "refused by" : "not known whether admitted by"} ${a.by} at ${a.step}: ${a.reason}`);
+      }
+      if (admissions.length === 0) {
+        const issuers = [...new Set(this.model.providers.map((p) => p.issuer))].sort();
+        reasons.push(`no workload identity provider trusts issuer ${JSON.stringify(request.token.iss)}; providers trust ${issuers.length > 0 ? issuers.join(", ") : "nothing (none declared)"}`);
+      }
+    }
+    if (request.member !== undefined) starts.push(googleActor(request.member, request.groups ?? [], [], []));
+
+    const actors = this.impersonations(starts, time, reasons);
+    const chains: SimulatedAccessChain[] = [];
+    const perPermission = new Map<string, AccessDecision>();
+    for (const permission of permissions) {
+      let best = AccessDecision.DENIED;
+      for (const actor of actors) {
+        for (const found of this.grantsFor(actor, database, permission, time, reasons)) {
+          chains.push(found);
+          if (found.decision === AccessDecision.ALLOWED) best = AccessDecision.ALLOWED;
+          else if (best === AccessDecision.DENIED) best = AccessDecision.UNKNOWN;
+        }
+      }
+      perPermission.set(permission, best);
+      if (best === AccessDecision.DENIED && starts.length > 0) reasons.push(`no chain gives ${permission} on ${database}`);
+    }
+    const decisions = [...perPermission.values()];
+    const decision = decisions.every((d) => d === AccessDecision.ALLOWED)
+      ? AccessDecision.ALLOWED
+      : decisions.some((d) => d === AccessDecision.DENIED)
+        ? AccessDecision.DENIED
+        : AccessDecision.UNKNOWN;
+    if (decision === AccessDecision.UNKNOWN) for (const c of chains) reasons.push(...c.unknowns);
+    return {
+      decision,
+      chains: mergeChains(chains),
+      reasons: decision === AccessDecision.ALLOWED ? [] : [...new Set(reasons)],
+      members: [...new Set(starts.flatMap((s) => s.members))],
+      permissions,
+    };
+  }
+
+  /** How every provider (and GKE) judges the token; providers of other issuers are left out unless none matches. */
+  private admit(token: { [claim: string]: any }): Admission[] {
+    const gke = admitGkeToken(token);
+    if (gke) return [gke];
+    const all = this.model.providers.map((p) => admitThroughProvider(p, token));
+    return all.filter((a) => a.issuerMatches || a.verdict !== "refused");
+  }
+
+  /** The actors plus every service account they can become, breadth first, each account once. */
+  private impersonations(starts: Actor[], time: Date, reasons: string[]): Actor[] {
+    const out: Actor[] = [...starts];
+    const seen = new Set<string>();
+    const queue = [...starts];
+    while (queue.length > 0) {
+      const actor = queue.shift()!;
+      for (const g of this.model.grants) {
+        if (!roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) continue;
+        const member = anyMember(actor, g);
+        if (member.verdict === "no") {
+          nearMiss(actor, g, `could impersonate ${describeLevel(g)} (${g.resource.address})`, reasons);
+          continue;
+        }
+        const targets = this.impersonationTargets(g);
+        for (const { email, verdict: reach } of targets) {
+          if (seen.has(email) || email === actor.serviceAccount) continue;
+          const condition = evaluateCondition(g.condition, undefined, time);
+          const v = combine(member, reach, condition);
+          if (v.verdict === "no") {
+            if (condition.verdict === "no") reasons.push(`${actor.label} cannot impersonate ${email}: ${g.resource.address} ${condition.reason}`);
+            continue;
+          }
+          seen.add(email);
+          const step = stepOf(AccessStepKind.IMPERSONATION, `impersonates ${email} (${g.role} on ${describeLevel(g)})`, g);
+          const next = googleActor(`serviceAccount:${email}`, [], [...actor.steps, step], [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])], email);
+          out.push(next);
+          queue.push(next);
+        }
+      }
+    }
+    return out;
+  }
+
+  private impersonationTargets(g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
+    if (g.level === "service_account") return g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
+    if (g.level === "project") return this.model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
+    if (g.level === "folder" || g.level === "organization") {
+      const reason = `${g.resource.address} grants ${g.role} on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
+      return this.model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
+    }
+    return [];
+  }
+
+  private grantsFor(actor: Actor, database: string, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {
+    const db = parseDatabaseName(database)!;
+    const chains: SimulatedAccessChain[] = [];
+    for (const g of this.model.grants) {
+      if (g.level !== "project" && g.level !== "folder" && g.level !== "organization") continue;
+      const member = anyMember(actor, g);
+      const role = roleHolds(this.model, g.role, permission);
+      if (member.verdict === "no") {
+        if (role.holds && (g.level !== "project" || g.target === db.project) && evaluateCondition(g.condition, firestoreDatabaseTarget(database), time).verdict !== "no") {
+          nearMiss(actor, g, `holds ${g.role} on ${database} (${g.resource.address})`, reasons);
+        }
+        continue;
+      }
+      if (!role.holds) {
+        if (role.unknown) chains.push(unknownChain(actor, g, permission, role.unknown));
+        else if (role.isFirestore) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), which does not include ${permission}`);
+        continue;
+      }
+      let scope: ConditionVerdict;
+      if (g.level === "project") {
+        scope = g.target === db.project ? YES : g.target.includes("${") ? { verdict: "unknown", reason: `${g.resource.address} is on project ${g.target}` } : NO;
+      } else {
+        scope = { verdict: "unknown", reason: `${g.resource.address} grants on ${g.level} ${g.target}; whether project ${db.project} sits under it is not in the configuration` };
+      }
+      if (scope.verdict === "no") continue;
+      const condition = isLocationScoped(permission) && g.condition !== undefined
+        ? { verdict: "unknown" as Verdict, reason: `${permission} acts on backups (projects/P/locations/L/backups/B), not on the database; whether \`${g.condition}\` admits them is not documented` }
+        : evaluateCondition(g.condition, firestoreDatabaseTarget(database), time);
+      if (condition.verdict === "no") {
+        reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), but its ${condition.reason}`);
+        continue;
+      }
+      const verdict = combine(member, scope, condition);
+      const where = g.condition === undefined ? `on ${describeLevel(g)}, unconditioned` : `on ${describeLevel(g)} if ${g.condition}`;
+      const step = stepOf(AccessStepKind.GRANT, `holds ${g.role} ${where}`, g);
+      const unknowns = [...actor.unknowns, ...(verdict.verdict === "unknown" ? [verdict.reason] : [])];
+      chains.push({
+        decision: unknowns.length > 0 ? AccessDecision.UNKNOWN : AccessDecision.ALLOWED,
+        permissions: [permission],
+        steps: [...actor.steps, step],
+        unknowns,
+      });
+    }
+    return chains;
+  }
+}
+
+/**
+ * A binding the actor is not a member of, but whose members sit in the actor's own pool
+ * (or are Google identities, for a Google actor): the usual reason a legitimate token is
+ * refused is that its claims and the principal set are out of step.
+ */
+function nearMiss(actor: Actor, g: GrantModel, what: string, reasons: string[]): void {
+  if (reasons.filter((r) => r.startsWith("near miss: ")).length >= MAX_NEAR_MISSES) return;
+  const own = actor.members.map(parseMember);
+  for (const m of g.parsedMembers) {
+    const related = own.some((o) => (o.kind === "federated" && m.kind === "federated" ? o.pool.poolId === m.pool.poolId : o.kind === "google" && m.kind === "google"));
+    if (related) reasons.push(`near miss: ${m.raw} ${what}; ${actor.label} is not that member`);
+  }
+}
+
+function unknownChain(actor: Actor, g: GrantModel, permission: string, why: string): SimulatedAccessChain {
+  return {
+    decision: AccessDecision.UNKNOWN,
+    permissions: [permission],
+    steps: [...actor.steps, stepOf(AccessStepKind.GRANT, `holds ${g.role} on ${describeLevel(g)}`, g)],
+    unknowns: [...actor.unknowns, why],
+  };
+}
+
+function describeLevel(g: GrantModel): string {
+  return g.level === "service_account" ? `service account ${g.target}` : `${g.level.replace(/_/g, " ")} ${g.target}`;
+}
+
+function anyMember(actor: Actor, g: GrantModel): ConditionVerdict {
+  let best: ConditionVerdict = NO;
+  for (const m of g.parsedMembers) {
+    const v = actor.matches(m);
+    if (v.verdict === "yes") return YES;
+    if (v.verdict === "unknown") best = v;
+  }
+  return best;
+}
+
+/** Whether a role holds a permission: predefined roles from the data file, custom roles from the stacks. */
+export function roleHolds(model: IamModel, role: string, permission: string): { holds: boolean; unknown?: string; isFirestore: boolean } {
+  if (isPredefinedRole(role)) {
+    const perms = predefinedRolePermissions(role);
+    return { holds: perms.includes(permission), isFirestore: perms.some((p) => p.startsWith("datastore.")) };
+  }
+  const custom = model.customRoles.get(role);
+  if (custom) return { holds: custom.includes(permission), isFirestore: custom.some((p) => p.startsWith("datastore.")) };
+  if (/^(projects|organizations)\/[^/]+\/roles\/[^/]+$/.test(role) || role.includes("${")) {
+    return { holds: false, unknown: `custom role ${role} is not declared in these stacks, so its permissions are unknown`, isFirestore: false };
+  }
+  return { holds: false, isFirestore: false };
+}
+
+/** The same path found for several permissions is one chain listing them all. */
+function mergeChains(chains: SimulatedAccessChain[]): SimulatedAccessChain[] {
+  const byKey = new Map<string, SimulatedAccessChain>();
+  for (const c of chains) {
+    const key = JSON.stringify([c.decision, c.steps, c.unknowns]);
+    const prior = byKey.get(key);
+    byKey.set(key, prior ? { ...prior, permissions: [...new Set([...prior.permissions, ...c.permissions])] } : c);
+  }
+  return [...byKey.values()];
+}
+
+const PERMISSION = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$/;
+
+function validateRequest(request: AccessRequest): { database: string; permissions: string[]; time: Date } {
+  const where = "AccessSimulator.explain";
+  if (request === null || typeof request !== "object") throw new Error(`${where}: expected a request { token? | member?, database, permission? | access? }, got ${String(request)}`);
+  if (typeof request.database !== "string" || !parseDatabaseName(request.database)) {
+    throw new Error(`${where}: invalid database ${JSON.stringify(request.database)}: must be "projects/PROJECT_ID/databases/DATABASE_ID"`);
+  }
+  if (request.token === undefined && request.member === undefined) throw new Error(`${where}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
+  if (request.token !== undefined && (request.token === null || typeof request.token !== "object" || Array.isArray(request.token))) {
+    throw new Error(`${where}: invalid token: must be the decoded claims object (JWT payload), got ${Array.isArray(request.token) ? "an array" : typeof request.token}`);
+  }
+  if (request.member !== undefined && (typeof request.member !== "string" || parseMember(request.member).kind === "other")) {
+    throw new Error(`${where}: invalid member ${JSON.stringify(request.member)}: must be user:EMAIL, group:EMAIL, serviceAccount:EMAIL or a principal:// member`);
+  }
+  if (request.groups !== undefined && (!Array.isArray(request.groups) || !request.groups.every((g) => typeof g === "string"))) {
+    throw new Error(`${where}: invalid groups: must be an array of group emails`);
+  }
+  if ((request.permission === undefined) === (request.access === undefined)) throw new Error(`${where}: give exactly one of permission (e.g. "datastore.entities.update") or access (a FirestoreAccessLevel)`);
+  let permissions: string[];
+  if (request.permission !== undefined) {
+    if (typeof request.permission !== "string" || !PERMISSION.test(request.permission)) {
+      throw new Error(`${where}: invalid permission ${JSON.stringify(request.permission)}: must look like service.resource.verb, e.g. datastore.entities.update`);
+    }
+    permissions = [request.permission];
+  } else {
+    const level = ACCESS_LEVEL_PERMISSIONS[request.access as FirestoreAccessLevel];
+    if (!level) throw new Error(`${where}: invalid access ${JSON.stringify(request.access)}: must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
+    permissions = [...level];
+  }
+  const time = request.time === undefined ? new Date() : new Date(request.time);
+  if (Number.isNaN(time.getTime())) throw new Error(`${where}: invalid time ${JSON.stringify(request.time)}: must be an ISO 8601 timestamp`);
+  return { database: request.database, permissions, time };
+}

@@ -1,0 +1,110 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { evaluateCel, stringLiterals } from "./cel-evaluator";
+
+/** What an IAM condition is evaluated against (IAM conditions resource attributes). */
+export interface ConditionTarget {
+  readonly name: string;
+  readonly type: string;
+  readonly service: string;
+}
+
+export type Verdict = "yes" | "no" | "unknown";
+
+export interface ConditionVerdict {
+  readonly verdict: Verdict;
+  /** Why, in words; empty for an unconditioned grant. */
+  readonly reason: string;
+}
+
+/** A Firestore database as IAM conditions see it: named by project id, `(default)` included. */
+export function firestoreDatabaseTarget(database: string): ConditionTarget {
+  return { name: database, type: "firestore.googleapis.com/Database", service: "firestore.googleapis.com" };
+}
+
+const DATABASE_NAME = /^projects\/([^/]+)\/databases\/([^/]+)$/;
+
+export function parseDatabaseName(name: string): { project: string; database: string } | undefined {
+  const m = DATABASE_NAME.exec(name);
+  return m ? { project: m[1], database: m[2] } : undefined;
+}
+
+/**
+ * Evaluates an IAM condition with CEL. An attribute the resource does not provide never
+ * grants access (IAM conditions attribute reference), so a failed evaluation is "no"; a
+ * function this engine lacks (tags, API attributes) or a value Terraform fills in later is
+ * "unknown", never a guessed "no". With no target, resource attributes are absent, as
+ * they are for IAM's own resources such as service accounts.
+ */
+export function evaluateCondition(expression: string | undefined, target: ConditionTarget | undefined, time: Date): ConditionVerdict {
+  if (expression === undefined) return { verdict: "yes", reason: "" };
+  if (expression.includes("${")) return { verdict: "unknown", reason: `condition \`${expression}\` holds a reference Terraform fills in` };
+  const out = evaluateCel(expression, { resource: target ?? {}, request: { time: timestampFromDate(time) } });
+  const where = target ? `for resource.name ${target.name}` : "(the resource provides no attributes)";
+  switch (out.kind) {
+    case "syntax":
+      return { verdict: "no", reason: `condition \`${expression}\` does not parse (${out.message}): Google refuses the binding` };
+    case "unsupported":
+      return { verdict: "unknown", reason: `condition \`${expression}\` uses what this engine cannot evaluate offline (${out.message})` };
+    case "error":
+      return { verdict: "no", reason: `condition \`${expression}\` fails ${where} (${out.message}), so it grants nothing` };
+    default:
+      return out.value === true
+        ? { verdict: "yes", reason: `condition \`${expression}\` is true ${where}` }
+        : { verdict: "no", reason: `condition \`${expression}\` is ${JSON.stringify(out.value)} ${where}` };
+  }
+}
+
+/** What a condition on a project-level Firestore grant reaches. */
+export type DatabaseScope =
+  | { readonly kind: "unconditioned" }
+  | { readonly kind: "one"; readonly database: string }
+  | { readonly kind: "beyond"; readonly reason: string }
+  | { readonly kind: "none"; readonly reason: string }
+  | { readonly kind: "unknown"; readonly reason: string };
+
+const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
+
+/**
+ * Which Firestore databases a condition admits, found by evaluating it, not by reading it:
+ * every database name among its string literals is tried, then probes it must refuse (a
+ * sibling database, a longer name, `(default)`, the same id in another project). One name
+ * true and every probe false is "one"; `|| true`, `startsWith` and the like are "beyond".
+ * Terraform references inside the condition stand in as placeholders and come back in the
+ * answer.
+ */
+export function databaseScopeOf(expression: string | undefined, project: string | undefined): DatabaseScope {
+  if (expression === undefined) return { kind: "unconditioned" };
+  const placeholders: string[] = [];
+  const plain = expression.replace(INTERPOLATION, (ref) => {
+    placeholders.push(ref);
+    return `tfref${placeholders.length - 1}x`;
+  });
+  const restore = (text: string) => text.replace(/tfref([0-9]+)x/g, (_, i) => placeholders[Number(i)]);
+  const time = new Date(0);
+  const admits = (name: string) => evaluateCondition(plain, firestoreDatabaseTarget(name), time);
+  const candidates = stringLiterals(plain).filter((s) => DATABASE_NAME.test(s));
+  const admitted: string[] = [];
+  for (const c of candidates) {
+    const v = admits(c);
+    if (v.verdict === "unknown") return { kind: "unknown", reason: v.reason };
+    if (v.verdict === "yes") admitted.push(c);
+  }
+  const probes = new Set<string>();
+  for (const c of admitted) {
+    const { project: p, database: d } = parseDatabaseName(c)!;
+    for (const probe of [`projects/${p}/databases/${d}-probe`, `projects/${p}/databases/probe-db`, `projects/${p}/databases/(default)`, `projects/probe-project/databases/${d}`]) {
+      if (probe !== c) probes.add(probe);
+    }
+  }
+  const home = project && !project.includes("${") ? project : "probe-project";
+  probes.add(`projects/${home}/databases/(default)`);
+  probes.add(`projects/${home}/databases/probe-db`);
+  for (const probe of [...probes].filter((p) => !admitted.includes(p))) {
+    const v = admits(probe);
+    if (v.verdict === "unknown") return { kind: "unknown", reason: v.reason };
+    if (v.verdict === "yes") return { kind: "beyond", reason: `it also admits ${restore(probe)}` };
+  }
+  if (admitted.length === 0) return { kind: "none", reason: "it admits no database named in it" };
+  if (admitted.length > 1) return { kind: "beyond", reason: `it admits ${admitted.map(restore).join(" and ")}` };
+  return { kind: "one", database: restore(admitted[0]) };
+}

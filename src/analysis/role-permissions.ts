@@ -1,0 +1,67 @@
+import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel } from "../gcp/firestore-access";
+import { PREDEFINED_ROLE_PERMISSIONS } from "./data/predefined-roles";
+
+/** The permission that mints an access token for a service account: what impersonation needs. */
+export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";
+
+/**
+ * Service account permissions that let a member act as the account one way or another
+ * (tokens, signatures, attaching it to a resource): what CIS 1.6 forbids above the account.
+ */
+export const ACT_AS_PERMISSIONS: readonly string[] = [
+  GET_ACCESS_TOKEN,
+  "iam.serviceAccounts.getOpenIdToken",
+  "iam.serviceAccounts.actAs",
+  "iam.serviceAccounts.implicitDelegation",
+  "iam.serviceAccounts.signBlob",
+  "iam.serviceAccounts.signJwt",
+];
+
+/** The permissions of a predefined role that the simulator evaluates; empty for a role with none of them. */
+export function predefinedRolePermissions(role: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role) ? PREDEFINED_ROLE_PERMISSIONS[role] : [];
+}
+
+export function isPredefinedRole(role: string): boolean {
+  return role.startsWith("roles/");
+}
+
+/** Predefined roles that hold the permission, sorted. */
+export function predefinedRolesWith(permission: string): string[] {
+  return Object.keys(PREDEFINED_ROLE_PERMISSIONS)
+    .filter((r) => PREDEFINED_ROLE_PERMISSIONS[r].includes(permission))
+    .sort();
+}
+
+/**
+ * What each access level means as permissions: the operations a caller at that level
+ * performs. Checking these (rather than "holds the level's role") lets a custom role
+ * with the same operations count, and a role that lacks one not count.
+ */
+export const ACCESS_LEVEL_PERMISSIONS: Readonly<Record<FirestoreAccessLevel, readonly string[]>> = {
+  [FirestoreAccessLevel.READ]: ["datastore.entities.get", "datastore.entities.list"],
+  [FirestoreAccessLevel.READ_WRITE]: [
+    "datastore.entities.get",
+    "datastore.entities.list",
+    "datastore.entities.create",
+    "datastore.entities.update",
+    "datastore.entities.delete",
+  ],
+  [FirestoreAccessLevel.INDEX_ADMIN]: ["datastore.schemas.create", "datastore.schemas.update", "datastore.schemas.delete"],
+  [FirestoreAccessLevel.IMPORT_EXPORT]: ["datastore.databases.export", "datastore.databases.import"],
+  [FirestoreAccessLevel.BACKUP_ADMIN]: ["datastore.backups.list", "datastore.backups.delete"],
+};
+
+/** The predefined role an access level grants, re-exported here so analysis has one entry point. */
+export function accessLevelRole(level: FirestoreAccessLevel): string {
+  return FIRESTORE_ACCESS_ROLES[level];
+}
+
+/**
+ * Firestore permissions whose resource is not the database: backups live at
+ * `projects/P/locations/L/backups/B`, so a condition on the database's name is not
+ * evaluated against them the way it is for documents.
+ */
+export function isLocationScoped(permission: string): boolean {
+  return permission.startsWith("datastore.backups.") || permission.startsWith("datastore.locations.");
+}

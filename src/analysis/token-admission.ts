@@ -1,0 +1,169 @@
+import { evaluateCel } from "./cel-evaluator";
+import { ProviderModel } from "./iam-model";
+import { PoolRef } from "./members";
+
+/** The decoded claims of an OIDC token (JWT payload), `iss` and `aud` included. */
+export type TokenClaims = { readonly [claim: string]: unknown };
+
+/** Who a token becomes once a provider admits it: Google's view of the external identity. */
+export interface FederatedIdentity {
+  readonly pool: PoolRef;
+  readonly subject: string;
+  readonly groups: readonly string[];
+  /** `attribute.K` (or GKE's `namespace`, `kubernetes.cluster`...) → its values. */
+  readonly attributes: ReadonlyMap<string, readonly string[]>;
+  /** Who vouched, e.g. `google_iam_workload_identity_pool_provider.x (stack buildkite-dev)`. */
+  readonly via: string;
+}
+
+/** Where admission stopped. */
+export type AdmissionStep = "provider" | "issuer" | "audience" | "attribute_mapping" | "google.subject" | "attribute_condition";
+
+export interface Admission {
+  readonly verdict: "admitted" | "refused" | "unknown";
+  /** The provider (or GKE) that judged the token. */
+  readonly by: string;
+  /** Set when refused or unknown. */
+  readonly step?: AdmissionStep;
+  readonly reason: string;
+  readonly identity?: FederatedIdentity;
+  /** True when the provider trusts the token's issuer: its verdict is the interesting one. */
+  readonly issuerMatches: boolean;
+}
+
+/** Google's limit on the mapped google.subject (workload identity pools REST reference). */
+export const MAX_SUBJECT_BYTES = 127;
+/** A GKE cluster's OIDC issuer; its Kubernetes service account tokens become `PROJECT.svc.id.goog` identities. */
+const GKE_ISSUER = /^https:\/\/container\.googleapis\.com\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/;
+const KSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+function audiences(claims: TokenClaims): string[] {
+  const aud = claims.aud;
+  if (typeof aud === "string") return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : [];
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function providerLabel(p: ProviderModel): string {
+  return `${p.resource.address} (stack ${p.stack.name})`;
+}
+
+/**
+ * The audience a provider without allowed_audiences accepts: its own resource name, with
+ * or without `https:`, under the project NUMBER, which is unknown before apply, so any
+ * number matches.
+ */
+function defaultAudience(p: ProviderModel): RegExp {
+  return new RegExp(
+    `^(?:https:)?//iam\\.googleapis\\.com/projects/[0-9]+/locations/global/workloadIdentityPools/${escape(p.pool.poolId)}/providers/${escape(p.providerId)}$`,
+  );
+}
+
+function checkAudience(p: ProviderModel, auds: string[]): { ok: boolean | "unknown"; reason: string } {
+  if (p.allowedAudiences.length === 0) {
+    if (p.pool.poolId.includes("${") || p.providerId.includes("${")) return { ok: "unknown", reason: "the provider's id is a reference Terraform fills in, so its default audience is unknown" };
+    const re = defaultAudience(p);
+    if (auds.some((a) => re.test(a))) return { ok: true, reason: "" };
+    const name = `//iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/${p.pool.poolId}/providers/${p.providerId}`;
+    return { ok: false, reason: `aud ${JSON.stringify(auds)} is not the provider's own name ${name} (allowed_audiences is empty; NUMBER is the project number, not its id)` };
+  }
+  if (auds.some((a) => p.allowedAudiences.includes(a))) return { ok: true, reason: "" };
+  if (p.allowedAudiences.some((a) => a.includes("${"))) return { ok: "unknown", reason: "allowed_audiences holds references Terraform fills in" };
+  return { ok: false, reason: `aud ${JSON.stringify(auds)} is none of allowed_audiences ${JSON.stringify(p.allowedAudiences)}` };
+}
+
+function refused(by: string, step: AdmissionStep, reason: string, issuerMatches = true): Admission {
+  return { verdict: "refused", by, step, reason, issuerMatches };
+}
+
+function unknown(by: string, step: AdmissionStep, reason: string): Admission {
+  return { verdict: "unknown", by, step, reason, issuerMatches: true };
+}
+
+/**
+ * Evaluates a token the way Google's Security Token Service does for one provider, in
+ * Google's order: issuer, audience, attribute mapping (google.subject required, at most
+ * 127 bytes), attribute condition. Signature and expiry are not checked: a fixture is not
+ * signed, and the question is what the configuration admits.
+ */
+export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Admission {
+  const by = providerLabel(p);
+  if (p.issuer.includes("${")) return { ...unknown(by, "issuer", `issuer_uri is a reference Terraform fills in (${p.issuer})`), issuerMatches: false };
+  if (p.issuer !== claims.iss) return refused(by, "issuer", `trusts issuer ${p.issuer || "(none: not an OIDC provider)"}, not ${JSON.stringify(claims.iss)}`, false);
+  if (p.disabled) return refused(by, "provider", "the provider or its pool is disabled");
+  const aud = checkAudience(p, audiences(claims));
+  if (aud.ok === false) return refused(by, "audience", aud.reason);
+  if (aud.ok === "unknown") return unknown(by, "audience", aud.reason);
+
+  const attributes = new Map<string, string[]>();
+  let subject: string | undefined;
+  let groups: string[] = [];
+  for (const key of Object.keys(p.attributeMapping).sort()) {
+    const expression = p.attributeMapping[key];
+    if (expression.includes("${")) return unknown(by, "attribute_mapping", `${key} is mapped by an expression holding a reference Terraform fills in`);
+    const out = evaluateCel(expression, { assertion: claims });
+    if (out.kind === "syntax") return refused(by, "attribute_mapping", `${key} mapping \`${expression}\` does not parse (${out.message}); Google rejects the provider`);
+    if (out.kind === "unsupported") return unknown(by, "attribute_mapping", `${key} mapping \`${expression}\` uses what this engine lacks (${out.message})`);
+    if (out.kind === "error") {
+      if (key === "google.subject") return refused(by, "google.subject", `google.subject mapping \`${expression}\` fails on this token (${out.message})`);
+      return unknown(
+        by,
+        "attribute_mapping",
+        `${key} mapping \`${expression}\` fails on this token (${out.message}); Google does not document whether such a token is refused or the attribute left unset: guard optional claims with has()`,
+      );
+    }
+    const values = Array.isArray(out.value) ? out.value : [out.value];
+    if (!values.every((v) => typeof v === "string")) {
+      return unknown(by, "attribute_mapping", `${key} mapping \`${expression}\` gives ${JSON.stringify(out.value)}, not a string or list of strings`);
+    }
+    if (key === "google.subject") subject = values.join("");
+    else if (key === "google.groups") groups = values as string[];
+    else attributes.set(key, values as string[]);
+  }
+  if (subject === undefined || subject === "") return refused(by, "google.subject", "the mapping gives no google.subject");
+  const bytes = Buffer.byteLength(subject, "utf8");
+  if (bytes > MAX_SUBJECT_BYTES) return refused(by, "google.subject", `google.subject is ${bytes} bytes; Google accepts at most ${MAX_SUBJECT_BYTES}`);
+
+  if (p.attributeCondition !== undefined) {
+    const condition = p.attributeCondition;
+    if (condition.includes("${")) return unknown(by, "attribute_condition", "the condition holds a reference Terraform fills in");
+    const attributeMap = Object.fromEntries([...attributes].map(([k, v]) => [k.slice("attribute.".length), v.length === 1 ? v[0] : v]));
+    const out = evaluateCel(condition, { assertion: claims, google: { subject, groups }, attribute: attributeMap });
+    if (out.kind === "syntax") return refused(by, "attribute_condition", `\`${condition}\` does not parse (${out.message}); Google rejects the provider`);
+    if (out.kind === "unsupported") return unknown(by, "attribute_condition", `\`${condition}\` uses what this engine lacks (${out.message})`);
+    if (out.kind === "error") return refused(by, "attribute_condition", `\`${condition}\` fails on this token (${out.message}), which Google treats as not true`);
+    if (out.value !== true) return refused(by, "attribute_condition", `\`${condition}\` is ${JSON.stringify(out.value)} for this token`);
+  }
+  return { verdict: "admitted", by, reason: "", identity: { pool: p.pool, subject, groups, attributes, via: by }, issuerMatches: true };
+}
+
+/**
+ * GKE Workload Identity: a Kubernetes service account token from a cluster's issuer is the
+ * identity `ns/NS/sa/KSA` of the pool `PROJECT.svc.id.goog`, with the namespace, cluster and
+ * service account uid as attributes (principal identifiers page). Assumes the cluster runs
+ * Workload Identity with its own project's pool, the default.
+ */
+export function admitGkeToken(claims: TokenClaims): Admission | undefined {
+  const iss = typeof claims.iss === "string" ? GKE_ISSUER.exec(claims.iss) : null;
+  if (!iss) return undefined;
+  const by = `GKE cluster ${iss[3]} (${iss[1]}, ${iss[2]})`;
+  const sub = typeof claims.sub === "string" ? KSA_SUBJECT.exec(claims.sub) : null;
+  if (!sub) return refused(by, "google.subject", `sub ${JSON.stringify(claims.sub)} is not system:serviceaccount:NAMESPACE:NAME`);
+  const project = iss[1];
+  const k8s = (claims["kubernetes.io"] ?? {}) as { serviceaccount?: { uid?: unknown } };
+  const attributes = new Map<string, string[]>([
+    ["namespace", [sub[1]]],
+    ["kubernetes.cluster", [claims.iss as string]],
+  ]);
+  if (typeof k8s.serviceaccount?.uid === "string") attributes.set("kubernetes.serviceaccount.uid", [k8s.serviceaccount.uid]);
+  return {
+    verdict: "admitted",
+    by,
+    reason: "",
+    identity: { pool: { project, poolId: `${project}.svc.id.goog` }, subject: `ns/${sub[1]}/sa/${sub[2]}`, groups: [], attributes, via: by },
+    issuerMatches: true,
+  };
+}

@@ -1,0 +1,39 @@
+import type * as Cel from "@bufbuild/cel";
+
+let loaded: typeof Cel | undefined;
+
+/**
+ * The CEL engine (`@bufbuild/cel`, tested against the CEL specification's conformance
+ * suite), loaded on first use: it costs about a quarter of a second to load, which a
+ * synth that never checks user CEL should not pay.
+ */
+export function celEngine(): typeof Cel {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require("@bufbuild/cel") as typeof Cel);
+}
+
+/** `${...}` interpolations Terraform fills in later; see `withoutInterpolations`. */
+const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
+
+/**
+ * The expression with each Terraform interpolation replaced by a placeholder of the same
+ * syntactic role (an identifier outside string literals, plain text inside them), so CEL
+ * written around a reference can still be parsed before Terraform fills it in.
+ */
+export function withoutInterpolations(expression: string): string {
+  return expression.replace(INTERPOLATION, "tf_value");
+}
+
+/**
+ * Why a CEL expression does not parse (the parser's message, with line and column), or
+ * undefined when it does. Google parses every condition and mapping at apply; this
+ * finds the same mistakes at synth.
+ */
+export function celSyntaxError(expression: string): string | undefined {
+  try {
+    celEngine().parse(withoutInterpolations(expression));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^<input>:/, "");
+  }
+}
