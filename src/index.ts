@@ -19,3 +19,4 @@ export * from "./entra/entra-app-registration";
 export * from "./entra/client-secret";
 export * from "./entra/airflow-login";
 export * from "./entra/fastapi-api";
+export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind } from "./analysis/access-simulator";

@@ -5,7 +5,7 @@ import { ParsedMember, PoolRef, parseMember } from "./members";
 import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped, isPredefinedRole, predefinedRolePermissions } from "./role-permissions";
 import { loadSynthOutput } from "./synth-output";
 import { StackModel } from "./terraform-json";
-import { Admission, FederatedIdentity, admitGkeToken, admitThroughProvider } from "./token-admission";
+import { Admission, FederatedIdentity, TokenClaims, admitGkeToken, admitThroughProvider } from "./token-admission";
 
 /** The simulator's answer. */
 export enum AccessDecision {
@@ -80,7 +80,7 @@ export interface AccessExplanation {
 }
 
 /** Who is acting at one point of a chain: the requester, or a service account it became. */
-interface Actor {
+export interface Actor {
   readonly label: string;
   /** Does a binding's member include this actor? */
   readonly matches: (m: ParsedMember) => ConditionVerdict;
@@ -115,7 +115,7 @@ function samePool(a: PoolRef, b: PoolRef): ConditionVerdict {
   return NO;
 }
 
-function federatedActor(identity: FederatedIdentity, steps: AccessStep[], unknowns: string[]): Actor {
+export function federatedActor(identity: FederatedIdentity, steps: AccessStep[], unknowns: string[]): Actor {
   const matches = (m: ParsedMember): ConditionVerdict => {
     if (m.kind === "public") return YES;
     if (m.kind !== "federated") return NO;
@@ -262,12 +262,8 @@ export class AccessSimulator {
     };
   }
 
-  /** How every provider (and GKE) judges the token; providers of other issuers are left out unless none matches. */
   private admit(token: { [claim: string]: any }): Admission[] {
-    const gke = admitGkeToken(token);
-    if (gke) return [gke];
-    const all = this.model.providers.map((p) => admitThroughProvider(p, token));
-    return all.filter((a) => a.issuerMatches || a.verdict !== "refused");
+    return admitToken(this.model, token);
   }
 
   /** The actors plus every service account they can become, breadth first, each account once. */
@@ -375,6 +371,13 @@ function nearMiss(actor: Actor, g: GrantModel, what: string, reasons: string[]):
   }
 }
 
+/** How every provider (and GKE) judges the token; providers of other issuers are left out. */
+export function admitToken(model: IamModel, token: TokenClaims): Admission[] {
+  const gke = admitGkeToken(token);
+  if (gke) return [gke];
+  return model.providers.map((p) => admitThroughProvider(p, token)).filter((a) => a.issuerMatches || a.verdict !== "refused");
+}
+
 function unknownChain(actor: Actor, g: GrantModel, permission: string, why: string): SimulatedAccessChain {
   return {
     decision: AccessDecision.UNKNOWN,
@@ -388,7 +391,7 @@ function describeLevel(g: GrantModel): string {
   return g.level === "service_account" ? `service account ${g.target}` : `${g.level.replace(/_/g, " ")} ${g.target}`;
 }
 
-function anyMember(actor: Actor, g: GrantModel): ConditionVerdict {
+export function anyMember(actor: Actor, g: GrantModel): ConditionVerdict {
   let best: ConditionVerdict = NO;
   for (const m of g.parsedMembers) {
     const v = actor.matches(m);

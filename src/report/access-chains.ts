@@ -1,8 +1,12 @@
+import { roleHolds } from "../analysis/access-simulator";
+import { capabilitiesOf } from "../analysis/capabilities";
+import { databaseScopeOf } from "../analysis/conditions";
+import { IamModel } from "../analysis/iam-model";
+import { describeFederatedMatch, parseMember, projectOfServiceAccount } from "../analysis/members";
+import { GET_ACCESS_TOKEN, isPredefinedRole, predefinedRolePermissions } from "../analysis/role-permissions";
+import { StackModel } from "../analysis/terraform-json";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../core/issuers";
 import { environmentOf } from "../guardrails/environment";
-import { grantsFirestore, iamGrants } from "../analysis/iam-grants";
-import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
-import { StackModel, block } from "../analysis/terraform-json";
 
 /** How an external identity reaches the role. */
 export enum AccessPath {
@@ -34,34 +38,14 @@ export interface AccessChain {
   /** `projects/P/databases/D`, or `projects/P/databases/*` when the grant has no database condition. */
   readonly database: string;
   readonly role: string;
+  /** The role's Firestore permissions (`datastore.*`), from Google's role data or the custom role. */
+  readonly permissions: string[];
+  /** The same in words a reviewer reads, e.g. "read documents, write and delete documents". */
+  readonly canDo: string;
 }
-
-/** Roles on a service account that let a member act as it: the links of an access chain. */
-export const IMPERSONATION_ROLES: ReadonlySet<string> = new Set(["roles/iam.workloadIdentityUser", "roles/iam.serviceAccountTokenCreator"]);
-const FEDERATED = /^(principal|principalSet):\/\/iam\.googleapis\.com\/(?:projects\/[^/]+\/locations\/global\/workloadIdentityPools|locations\/global\/workforcePools)\/([^/]+)\/(.+)$/;
-
-/** A `principal://` or `principalSet://` member, split into its pool id and what it matches inside the pool. */
-export interface FederatedMember {
-  readonly kind: "principal" | "principalSet";
-  readonly pool: string;
-  /** `attribute.K/V`, `subject/S`, `group/G` or `*`. */
-  readonly match: string;
-}
-
-/**
- * Parses a resolved federated member. The pool is named by id only: before apply the
- * project number in a pool's name is unknown and references resolve to the project id.
- */
-export function federatedMember(member: string): FederatedMember | undefined {
-  const m = FEDERATED.exec(member);
-  return m ? { kind: m[1] as FederatedMember["kind"], pool: m[2], match: m[3] } : undefined;
-}
-const GKE = /^serviceAccount:([^.]+)\.svc\.id\.goog\[([^/\]]+)\/([^\]]+)\]$/;
-const SA_EMAIL = /^serviceAccount:(.+)$/;
 
 interface Impersonator {
   readonly member: string;
-  readonly stack: StackModel;
 }
 
 function issuerName(uri: string): string {
@@ -74,101 +58,90 @@ function issuerName(uri: string): string {
 }
 
 /** Issuers per pool id, from the providers of every stack of the environment. */
-function issuersByPool(stacks: readonly StackModel[]): Map<string, string[]> {
+function issuersByPool(model: IamModel): Map<string, string[]> {
   const byPool = new Map<string, Set<string>>();
-  for (const stack of stacks) {
-    for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
-      const pool = typeof p.config.workload_identity_pool_id === "string" ? stack.resolve(p.config.workload_identity_pool_id) : "";
-      const uri = block(p.config.oidc)?.issuer_uri;
-      if (typeof uri !== "string") continue;
-      const set = byPool.get(pool) ?? new Set<string>();
-      set.add(issuerName(stack.resolve(uri)));
-      byPool.set(pool, set);
-    }
+  for (const p of model.providers) {
+    if (p.issuer === "") continue;
+    const set = byPool.get(p.pool.poolId) ?? new Set<string>();
+    set.add(issuerName(p.issuer));
+    byPool.set(p.pool.poolId, set);
   }
   return new Map([...byPool].map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** Readable identity and issuer for an IAM member string. */
 function describe(member: string, issuers: Map<string, string[]>): { identity: string; issuer: string; federated: boolean; gke: boolean } {
-  const fed = federatedMember(member);
-  if (fed) {
-    const { pool, match: rest } = fed;
-    const names = issuers.get(pool);
-    const issuer = names && names.length > 0 ? `${names.join(", ")} (pool ${pool})` : `pool ${pool}`;
-    let identity = rest;
-    let m: RegExpExecArray | null;
-    if ((m = /^attribute\.([^/]+)\/(.+)$/.exec(rest))) identity = `attribute.${m[1]} = ${m[2]}`;
-    else if ((m = /^subject\/(.+)$/.exec(rest))) identity = `subject ${m[1]}`;
-    else if ((m = /^group\/(.+)$/.exec(rest))) identity = `group ${m[1]}`;
-    else if (rest === "*") identity = "any identity in the pool";
-    return { identity, issuer, federated: true, gke: false };
+  const m = parseMember(member);
+  if (m.kind === "federated") {
+    const gke = m.pool.poolId.endsWith(".svc.id.goog");
+    const ksa = gke && m.key === "subject" ? /^ns\/([^/]+)\/sa\/(.+)$/.exec(m.value) : null;
+    if (ksa) return { identity: `k8s ${ksa[1]}/${ksa[2]}`, issuer: `GKE (${m.pool.poolId})`, federated: false, gke: true };
+    const names = issuers.get(m.pool.poolId);
+    const issuer = gke ? `GKE (${m.pool.poolId})` : names && names.length > 0 ? `${names.join(", ")} (pool ${m.pool.poolId})` : `pool ${m.pool.poolId}`;
+    return { identity: describeFederatedMatch(m.key, m.value), issuer, federated: !gke, gke };
   }
-  const gke = GKE.exec(member);
-  if (gke) return { identity: `k8s ${gke[2]}/${gke[3]}`, issuer: `GKE (${gke[1]}.svc.id.goog)`, federated: false, gke: true };
   return { identity: member, issuer: "", federated: false, gke: false };
 }
 
-/** `projects/P/serviceAccounts/EMAIL`, `EMAIL` or a resolved reference to either, as the email. */
-function serviceAccountEmail(value: string): string {
-  const m = /^projects\/[^/]+\/serviceAccounts\/(.+)$/.exec(value);
-  return m ? m[1] : value;
-}
-
-function projectOfEmail(email: string): string | undefined {
-  return /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(email)?.[1];
+/** The Firestore permissions a role holds: predefined from Google's role data, custom from the stacks. */
+export function firestorePermissionsOf(model: IamModel, role: string): string[] {
+  const all = isPredefinedRole(role) ? predefinedRolePermissions(role) : model.customRoles.get(role) ?? [];
+  return all.filter((p) => p.startsWith("datastore."));
 }
 
 /**
- * Builds every chain of one environment. Impersonation grants are indexed once per
- * environment (by service account email, and by project for project-wide grants), so a
- * service account created in one stack and granted in another still links up.
+ * Builds every chain of one environment from the IAM model. Impersonation (any role with
+ * iam.serviceAccounts.getAccessToken) is indexed once per environment, by service account
+ * email and by project for project-wide grants, so an account created in one stack and
+ * granted in another still links up.
  */
 export function chainsOf(environment: string, stacks: readonly StackModel[]): AccessChain[] {
-  const issuers = issuersByPool(stacks);
+  const model = IamModel.of(stacks);
+  const issuers = issuersByPool(model);
   const impersonators = new Map<string, Impersonator[]>();
   const add = (key: string, imp: Impersonator) => impersonators.set(key, [...(impersonators.get(key) ?? []), imp]);
-  for (const stack of stacks) {
-    for (const g of iamGrants(stack)) {
-      if (!IMPERSONATION_ROLES.has(g.role)) continue;
-      let key: string | undefined;
-      if (g.level === "service_account" && typeof g.resource.config.service_account_id === "string") {
-        key = serviceAccountEmail(stack.resolve(g.resource.config.service_account_id));
-      } else if (g.level === "project") {
-        key = `project:${stack.projectOf(g.resource) ?? ""}`;
-      }
-      if (key !== undefined) for (const m of g.members) add(key, { member: stack.resolve(m), stack });
-    }
+  for (const g of model.grants) {
+    if (!roleHolds(model, g.role, GET_ACCESS_TOKEN).holds) continue;
+    const key = g.level === "service_account" ? g.target : g.level === "project" ? `project:${g.target}` : undefined;
+    if (key !== undefined) for (const member of g.members) add(key, { member });
   }
 
   const chains = new Map<string, AccessChain>();
   const push = (c: AccessChain) => chains.set(JSON.stringify(c), c);
-  for (const stack of stacks) {
-    for (const g of iamGrants(stack)) {
-      if (g.level !== "project" || !grantsFirestore(stack, g.role)) continue;
-      const project = stack.projectOf(g.resource) ?? "";
-      // A condition with an alternative beside the database comparison reaches the whole project.
-      const db = onlyDatabaseOf(g.condition === undefined ? undefined : stack.resolve(g.condition));
-      const base = { environment, stack: stack.name, project, database: db ?? `projects/${project}/databases/*`, role: stack.resolve(g.role) };
-      for (const raw of g.members) {
-        const member = stack.resolve(raw);
-        const who = describe(member, issuers);
-        const email = SA_EMAIL.exec(member)?.[1];
-        if (who.federated || who.gke || email === undefined) {
-          const accessPath = who.federated ? AccessPath.FEDERATION : who.gke ? AccessPath.GKE : AccessPath.DIRECT;
-          push({ ...base, identity: who.identity, issuer: who.issuer, accessPath, serviceAccount: "" });
-          continue;
-        }
-        const via = [...(impersonators.get(email) ?? []), ...(impersonators.get(`project:${projectOfEmail(email) ?? ""}`) ?? [])];
-        if (via.length === 0) {
-          push({ ...base, identity: member, issuer: "", accessPath: AccessPath.DIRECT, serviceAccount: email });
-          continue;
-        }
-        for (const imp of via) {
-          const outer = describe(imp.member, issuers);
-          const accessPath = outer.federated ? AccessPath.FEDERATION_IMPERSONATION : outer.gke ? AccessPath.GKE : AccessPath.IMPERSONATION;
-          push({ ...base, identity: outer.identity, issuer: outer.issuer, accessPath, serviceAccount: email });
-        }
+  for (const g of model.grants) {
+    if (g.level !== "project") continue;
+    const permissions = firestorePermissionsOf(model, g.role);
+    if (permissions.length === 0) continue;
+    const project = g.target;
+    const scope = databaseScopeOf(g.condition, project);
+    if (scope.kind === "none") continue;
+    const base = {
+      environment,
+      stack: g.stack.name,
+      project,
+      database: scope.kind === "one" ? scope.database : `projects/${project}/databases/*`,
+      role: g.role,
+      permissions,
+      canDo: capabilitiesOf(permissions).join(", "),
+    };
+    for (const member of g.members) {
+      const who = describe(member, issuers);
+      const parsed = parseMember(member);
+      const email = parsed.kind === "google" && parsed.type === "serviceAccount" ? parsed.value : undefined;
+      if (who.federated || who.gke || email === undefined) {
+        const accessPath = who.federated ? AccessPath.FEDERATION : who.gke ? AccessPath.GKE : AccessPath.DIRECT;
+        push({ ...base, identity: who.identity, issuer: who.issuer, accessPath, serviceAccount: "" });
+        continue;
+      }
+      const via = [...(impersonators.get(email) ?? []), ...(impersonators.get(`project:${projectOfServiceAccount(email) ?? ""}`) ?? [])];
+      if (via.length === 0) {
+        push({ ...base, identity: member, issuer: "", accessPath: AccessPath.DIRECT, serviceAccount: email });
+        continue;
+      }
+      for (const imp of via) {
+        const outer = describe(imp.member, issuers);
+        const accessPath = outer.federated ? AccessPath.FEDERATION_IMPERSONATION : outer.gke ? AccessPath.GKE : AccessPath.IMPERSONATION;
+        push({ ...base, identity: outer.identity, issuer: outer.issuer, accessPath, serviceAccount: email });
       }
     }
   }
@@ -179,7 +152,9 @@ const ORDER: Array<keyof AccessChain> = ["environment", "database", "role", "ser
 
 function compareChains(a: AccessChain, b: AccessChain): number {
   for (const k of ORDER) {
-    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+    const x = String(a[k]);
+    const y = String(b[k]);
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }

@@ -1,5 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
+import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
+import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { allRuleInfos, evaluate, failures } from "../guardrails/engine";
 import { formatJson, formatReport, formatSarif, formatText } from "../guardrails/finding-formats";
 import { loadSynthOutput } from "../analysis/synth-output";
@@ -13,12 +16,19 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  cdktf-firestore-identity check  [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]
-  cdktf-firestore-identity report [cdktf.out | cdk.tf.json] [--format markdown|json] [--out FILE]
+  cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]
+  cdktf-firestore-identity report  [cdktf.out | cdk.tf.json] [--format markdown|json] [--out FILE]
+  cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL]...)
+                                   --database projects/P/databases/D (--permission P | --access LEVEL)
+                                   [--time ISO-8601] [--format text|json]
 
-check   runs every guardrail (cross-stack rules included), prints violations, writes
-        <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.
-report  prints who can reach which Firestore database, per environment.
+check    runs every guardrail (cross-stack rules included), prints violations, writes
+         <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.
+report   prints who can reach which Firestore database, per environment.
+explain  answers whether Google would allow the token (decoded claims as JSON) or member
+         the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
+         BACKUP_ADMIN) on the database, with every chain or where each one stopped.
+         Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.
 `;
 
 interface Args {
@@ -27,28 +37,48 @@ interface Args {
   format?: string;
   out?: string;
   report: boolean;
+  token?: string;
+  member?: string;
+  groups: string[];
+  database?: string;
+  permission?: string;
+  access?: string;
+  time?: string;
 }
 
 function parse(argv: readonly string[]): Args {
-  const positional: string[] = [];
-  const args: Args = { command: "", target: "cdktf.out", report: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--format" || a.startsWith("--format=")) args.format = value();
-    else if (a === "--out" || a.startsWith("--out=")) args.out = value();
-    else if (a === "--no-report") args.report = false;
-    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
-    else positional.push(a);
-  }
-  if (positional.length > 2) throw new Error(`unexpected argument ${positional[2]}`);
-  args.command = positional[0] ?? "";
-  if (positional[1]) args.target = positional[1];
-  return args;
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: "string" },
+      out: { type: "string" },
+      "no-report": { type: "boolean" },
+      token: { type: "string" },
+      member: { type: "string" },
+      group: { type: "string", multiple: true },
+      database: { type: "string" },
+      permission: { type: "string" },
+      access: { type: "string" },
+      time: { type: "string" },
+    },
+  });
+  if (positionals.length > 2) throw new Error(`unexpected argument ${positionals[2]}`);
+  return {
+    command: positionals[0] ?? "",
+    target: positionals[1] ?? "cdktf.out",
+    format: values.format,
+    out: values.out,
+    report: !values["no-report"],
+    token: values.token,
+    member: values.member,
+    groups: values.group ?? [],
+    database: values.database,
+    permission: values.permission,
+    access: values.access,
+    time: values.time,
+  };
 }
 
 function emit(io: CliIo, text: string, out: string | undefined, cwd: string): void {
@@ -79,15 +109,59 @@ function report(args: Args, io: CliIo, cwd: string): number {
   return 0;
 }
 
+const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
+
+function explain(args: Args, io: CliIo, cwd: string): number {
+  const format = args.format ?? "text";
+  if (!["text", "json"].includes(format)) throw new Error(`explain: --format must be text or json, not ${format}`);
+  if (!args.database) throw new Error("explain: --database projects/PROJECT_ID/databases/DATABASE_ID is required");
+  let token: { [claim: string]: unknown } | undefined;
+  if (args.token !== undefined) {
+    const file = path.resolve(cwd, args.token);
+    try {
+      token = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new Error(`explain: --token ${args.token}: cannot read the decoded claims as JSON (${(e as Error).message})`);
+    }
+  }
+  if (args.access !== undefined && !(Object.values(FirestoreAccessLevel) as string[]).includes(args.access)) {
+    throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${args.access}`);
+  }
+  const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, args.target));
+  const answer = simulator.explain({
+    token,
+    member: args.member,
+    groups: args.groups.length > 0 ? args.groups : undefined,
+    database: args.database,
+    permission: args.permission,
+    access: args.access as FirestoreAccessLevel | undefined,
+    time: args.time,
+  });
+  if (format === "json") {
+    emit(io, JSON.stringify(answer, null, 2) + "\n", args.out, cwd);
+  } else {
+    const lines = [`${answer.decision.toUpperCase()}: ${answer.permissions.join(", ")} on ${args.database}`];
+    answer.chains.forEach((c, i) => {
+      lines.push("", `chain ${i + 1}${c.decision === AccessDecision.ALLOWED ? "" : " (unknown)"}: ${c.permissions.join(", ")}`);
+      for (const s of c.steps) lines.push(`  - ${s.description}${s.address ? `\n      ${s.stack}: ${s.address}` : ""}`);
+      for (const u of c.unknowns) lines.push(`  ? ${u}`);
+    });
+    if (answer.reasons.length > 0) lines.push("", answer.decision === AccessDecision.DENIED ? "why not:" : "what cannot be decided offline:", ...answer.reasons.map((r) => `  - ${r}`));
+    emit(io, lines.join("\n") + "\n", args.out, cwd);
+  }
+  return EXIT_CODES[answer.decision];
+}
+
 /**
- * Runs the CLI in-process and returns the exit code: 0 ok, 1 guardrail errors, 2 usage
- * or input errors.
+ * Runs the CLI in-process and returns the exit code: 0 ok, 1 guardrail errors (explain:
+ * denied), 2 usage or input errors, 3 explain could not decide offline.
  */
 export function main(argv: readonly string[], io: CliIo = processIo, cwd: string = process.cwd()): number {
   try {
     const args = parse(argv);
     if (args.command === "check") return check(args, io, cwd);
     if (args.command === "report") return report(args, io, cwd);
+    if (args.command === "explain") return explain(args, io, cwd);
     io.stderr(args.command === "" || args.command === "help" ? USAGE : `unknown command ${args.command}\n\n${USAGE}`);
     return 2;
   } catch (e) {

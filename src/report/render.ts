@@ -62,10 +62,10 @@ export function markdown(chains: readonly AccessChain[]): string {
   for (const env of envs) {
     const rows = chains.filter((c) => c.environment === env);
     out.push(`## ${env}`, "");
-    out.push("| External identity | Issuer | How it gets in | Service account | Firestore database | Role | Stack |");
-    out.push("| --- | --- | --- | --- | --- | --- | --- |");
+    out.push("| External identity | Issuer | How it gets in | Service account | Firestore database | Role | What it can do | Stack |");
+    out.push("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const c of rows) {
-      out.push(`| ${[c.identity, c.issuer, c.accessPath, c.serviceAccount, databaseLabel(c.database), c.role, c.stack].map(cell).join(" | ")} |`);
+      out.push(`| ${[c.identity, c.issuer, c.accessPath, c.serviceAccount, databaseLabel(c.database), c.role, c.canDo, c.stack].map(cell).join(" | ")} |`);
     }
     out.push("", "```mermaid", mermaid(rows), "```", "");
   }

@@ -1,110 +1,93 @@
-import { StackModel, TfResource, block } from "../analysis/terraform-json";
-import { IMPERSONATION_ROLES, federatedMember } from "../report/access-chains";
-import { FoundGrant, foundGrants, memberKey } from "./found-grants";
+import { admitToken, anyMember, federatedActor, roleHolds } from "../analysis/access-simulator";
+import { IamModel } from "../analysis/iam-model";
+import { parseMember } from "../analysis/members";
+import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
+import { TokenClaims } from "../analysis/token-admission";
 import { MemberLike } from "./grant-expectation";
 import { MatcherResult, bullets, result } from "./matcher-result";
 import { preview, readStack, untokenize } from "./received-stack";
 
 const MATCHER = "toAllowFederatedAccess";
 
-/** A workload identity federation chain: who issues the token, what the provider demands of it, and who gets in. */
+/** A token, and optionally what must be true of the identity Google makes of it. */
 export interface FederatedAccessExpectation {
-  /** The provider's `oidc.issuer_uri`, exactly (Entra v1 issuers end in a slash). */
-  readonly issuer: string;
-  /** Text the provider's attribute_condition must contain, e.g. `assertion.organization_slug == "acme"`. */
-  readonly conditionContains?: string;
-  /** A `principal://` or `principalSet://` member, or a FederatedPrincipal (its iamMember). */
-  readonly principal: MemberLike;
-}
-
-interface Provider {
-  readonly resource: TfResource;
-  readonly issuer: string;
-  readonly pool: string;
-  readonly condition: string;
-}
-
-function providersOf(model: StackModel): Provider[] {
-  const text = (v: unknown) => (typeof v === "string" ? model.resolve(v) : "");
-  return model.ofType("google_iam_workload_identity_pool_provider").map((resource) => ({
-    resource,
-    issuer: text(block(resource.config.oidc)?.issuer_uri),
-    pool: text(resource.config.workload_identity_pool_id),
-    condition: text(resource.config.attribute_condition),
-  }));
-}
-
-/** What the principal can do once in: act as a service account, or hold a project role itself. */
-function binds(g: FoundGrant): boolean {
-  return (g.level === "service_account" && IMPERSONATION_ROLES.has(g.role)) || g.level === "project";
-}
-
-function describeBinding(model: StackModel, g: FoundGrant): string {
-  if (g.level === "service_account") {
-    const account = typeof g.config.service_account_id === "string" ? model.resolve(g.config.service_account_id) : "a service account";
-    return `impersonates ${account.replace(/^projects\/[^/]+\/serviceAccounts\//, "")} (${g.role}, ${g.address})`;
-  }
-  const condition = g.condition === undefined ? "" : ` if ${g.condition}`;
-  return `holds ${g.role} in project ${g.project ?? "(provider default)"}${condition} (${g.address})`;
+  /** The decoded OIDC token (claims, `iss` and `aud` included) that a workload presents. */
+  readonly token: TokenClaims;
+  /** The issuer that must admit it, exactly as the provider's `oidc.issuer_uri` (Entra v1 ends in a slash). */
+  readonly issuer?: string;
+  /** A `principal://` or `principalSet://` member (or a FederatedPrincipal) the admitted identity must belong to. */
+  readonly principal?: MemberLike;
 }
 
 /**
- * Passes when a workload identity pool provider with the issuer (and a condition containing
- * the text) admits identities into the principal's pool, and the principal is bound to
- * something: Workload Identity User (or Token Creator) on a service account, or a project
- * IAM grant of its own.
+ * Passes when a workload identity provider admits the token (issuer, audience, attribute
+ * mapping and condition evaluated with CEL, as Google does) and the identity it becomes is
+ * bound to something: it may impersonate a service account, or holds a role itself. With
+ * `principal`, the identity must also be a member of that principal. `.not` passes only
+ * when Google would refuse the token or the identity is bound to nothing.
  */
 export function toAllowFederatedAccess(received: unknown, expected: FederatedAccessExpectation): MatcherResult {
   const stack = readStack(received, MATCHER);
-  const { model } = stack;
-  if (expected === null || typeof expected !== "object" || typeof expected.issuer !== "string") {
-    throw new Error(`${MATCHER}: expected { issuer, conditionContains?, principal }, got ${preview(expected)}`);
+  const { model: stackModel } = stack;
+  if (expected === null || typeof expected !== "object") throw new Error(`${MATCHER}: expected { token, issuer?, principal? }, got ${preview(expected)}`);
+  if (expected.token === null || typeof expected.token !== "object" || Array.isArray(expected.token)) {
+    throw new Error(
+      `${MATCHER}: give token, the decoded claims of the OIDC token the workload presents (iss, aud and the claims the provider reads); ` +
+        `a principal alone cannot show what Google admits. Got ${preview(expected.token)}`,
+    );
   }
-  const raw = typeof expected.principal === "string" ? expected.principal : expected.principal?.iamMember;
-  if (typeof raw !== "string") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member or a FederatedPrincipal, got ${preview(expected.principal)}`);
-  const principal = model.resolve(untokenize(raw, stack, `${MATCHER}: principal`));
-  const fed = federatedMember(principal);
-  if (!fed) {
-    const unresolved = principal.includes("${") ? " (a reference this stack cannot resolve: is the pool declared in another stack?)" : "";
-    throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member of a pool, got ${principal}${unresolved}`);
+  let principal: ReturnType<typeof parseMember> | undefined;
+  if (expected.principal !== undefined) {
+    const raw = typeof expected.principal === "string" ? expected.principal : expected.principal?.iamMember;
+    if (typeof raw !== "string") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member or a FederatedPrincipal, got ${preview(expected.principal)}`);
+    principal = parseMember(stackModel.resolve(untokenize(raw, stack, `${MATCHER}: principal`)));
+    if (principal.kind !== "federated") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member of a workload identity pool, got ${principal.raw}`);
   }
-  const key = memberKey(principal);
-
-  const providers = providersOf(model);
-  const trusting = providers.filter((p) => p.issuer === expected.issuer);
-  const inPool = trusting.filter((p) => p.pool === fed.pool);
-  const text = expected.conditionContains;
-  const admitting = inPool.filter((p) => text === undefined || p.condition.includes(text));
-  const grants = foundGrants(model);
-  const bindings = grants.filter((g) => g.memberKey === key && binds(g));
-  const wanted = `${principal} through issuer ${expected.issuer}${text === undefined ? "" : ` with a condition containing \`${text}\``}`;
-
+  const model = IamModel.of([stackModel]);
+  const token = expected.token;
+  const admissions = expected.issuer !== undefined && token.iss !== expected.issuer ? [] : admitToken(model, token);
+  const admitted = admissions.filter((a) => a.verdict === "admitted" && a.identity);
+  const unknown = admissions.filter((a) => a.verdict === "unknown");
+  const findings = admitted.map((a) => {
+    const actor = federatedActor(a.identity!, [], []);
+    const inPrincipal = principal === undefined || actor.matches(principal).verdict === "yes";
+    const bindings = model.grants.filter(
+      (g) =>
+        anyMember(actor, g).verdict === "yes" &&
+        ((g.level === "service_account" && roleHolds(model, g.role, GET_ACCESS_TOKEN).holds) || g.level === "project" || g.level === "folder" || g.level === "organization"),
+    );
+    return { admission: a, actor, inPrincipal, bindings };
+  });
+  const passing = findings.filter((f) => f.inPrincipal && f.bindings.length > 0);
+  if (passing.length === 0 && unknown.length > 0) {
+    throw new Error(`${MATCHER}: cannot tell offline whether the token is admitted:\n${bullets(unknown.map((a) => `${a.by} at ${a.step}: ${a.reason}`)).join("\n")}`);
+  }
+  const issuerNote = expected.issuer !== undefined && token.iss !== expected.issuer ? [`  the token's iss ${JSON.stringify(token.iss)} is not the expected issuer ${expected.issuer}`] : [];
   return result(
     MATCHER,
-    admitting.length > 0 && bindings.length > 0,
+    passing.length > 0,
     () => {
-      const lines = [`Expected ${wanted} to be allowed in and bound to a role, but:`];
-      if (providers.length === 0) {
-        lines.push("  the stack declares no google_iam_workload_identity_pool_provider");
-      } else if (trusting.length === 0) {
-        lines.push(`  no google_iam_workload_identity_pool_provider has issuer_uri ${expected.issuer}; providers in the stack:`);
-        lines.push(...bullets(providers.map((p) => `${p.resource.address}: issuer ${p.issuer || "(none)"}, pool ${p.pool}`), "    "));
-      } else if (inPool.length === 0) {
-        lines.push(...bullets(trusting.map((p) => `provider ${p.resource.address} trusts ${p.issuer} but belongs to pool ${p.pool}, not to the principal's pool ${fed.pool}`)));
-      } else if (admitting.length === 0) {
-        lines.push(...bullets(inPool.map((p) => `provider ${p.resource.address} has attribute_condition \`${p.condition}\`, which does not contain \`${text}\``)));
-      }
-      if (bindings.length === 0) {
-        const others = [...new Set(grants.filter((g) => federatedMember(g.member)?.pool === fed.pool && binds(g)).map((g) => g.member))].sort();
-        lines.push(`  ${principal} is bound to nothing: no ${[...IMPERSONATION_ROLES].join(" or ")} on a service account and no project IAM grant names it`);
-        if (others.length > 0) lines.push(`  members of pool ${fed.pool} that are bound:`, ...bullets(others, "    "));
+      const lines = ["Expected Google to admit the token and the identity to be bound, but:", ...issuerNote];
+      if (admissions.length === 0 && issuerNote.length === 0) lines.push(`  no workload identity pool provider trusts issuer ${JSON.stringify(token.iss)}`);
+      lines.push(...bullets(admissions.filter((a) => a.verdict === "refused").map((a) => `refused by ${a.by} at ${a.step}: ${a.reason}`)));
+      for (const f of findings) {
+        lines.push(`  ${f.admission.by} admits it as subject ${f.actor.label.replace(/^.*: subject /, "")}, which is:`, ...bullets(f.actor.members, "    "));
+        if (!f.inPrincipal) lines.push(`  not a member of ${principal!.raw}`);
+        if (f.bindings.length === 0) {
+          const pool = f.admission.identity!.pool.poolId;
+          const bound = [...new Set(model.grants.flatMap((g) => g.parsedMembers.filter((m) => m.kind === "federated" && m.pool.poolId === pool).map((m) => m.raw)))].sort();
+          lines.push("  and bound to nothing: no role binding names any of those members");
+          if (bound.length > 0) lines.push(`  members of pool ${pool} that are bound:`, ...bullets(bound, "    "));
+        }
       }
       return lines;
     },
     () => [
-      `Expected ${wanted} not to be allowed, but:`,
-      ...bullets(admitting.map((p) => `provider ${p.resource.address} admits it with attribute_condition \`${p.condition}\``)),
-      ...bullets(bindings.map((g) => `it ${describeBinding(model, g)}`)),
+      "Expected Google to refuse the token or the identity to be bound to nothing, but:",
+      ...passing.flatMap((f) => [
+        `  ${f.admission.by} admits it as subject ${f.actor.label.replace(/^.*: subject /, "")}`,
+        ...bullets(f.bindings.map((g) => `bound by ${g.resource.address}: ${g.role} on ${g.level.replace(/_/g, " ")} ${g.target}${g.condition ? ` if ${g.condition}` : ""}`), "    "),
+      ]),
     ],
   );
 }

@@ -1,7 +1,7 @@
 import { GrantLevel, grantsFirestore, iamGrants } from "../analysis/iam-grants";
-import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
+import { databaseScopeOf } from "../analysis/conditions";
+import { parseMember } from "../analysis/members";
 import { StackModel } from "../analysis/terraform-json";
-import { federatedMember } from "../report/access-chains";
 
 /** One member's share of an IAM grant, with references resolved to readable values. */
 export interface FoundGrant {
@@ -28,8 +28,14 @@ export interface FoundGrant {
  * test may write either); every other member as written.
  */
 export function memberKey(member: string): string {
-  const fed = federatedMember(member);
-  return fed ? `${fed.kind}://pool/${fed.pool}/${fed.match}` : member;
+  const m = parseMember(member);
+  return m.kind === "federated" ? `${m.principalSet ? "principalSet" : "principal"}://pool/${m.pool.poolId}/${m.key}/${m.value}` : member;
+}
+
+/** The one database a condition admits, judged by evaluating it (see databaseScopeOf). */
+function databaseOf(condition: string | undefined, project: string | undefined): string | undefined {
+  const scope = databaseScopeOf(condition, project);
+  return scope.kind === "one" ? scope.database : undefined;
 }
 
 /** Every grant of the stack, one entry per member, resolved. */
@@ -51,7 +57,7 @@ export function foundGrants(model: StackModel): FoundGrant[] {
         memberKey: memberKey(member),
         role,
         condition,
-        database: onlyDatabaseOf(condition),
+        database: databaseOf(condition, project),
         config: g.resource.config,
       });
     }

@@ -1,6 +1,6 @@
 import { DEFAULT_DATABASE_ID } from "../gcp/firestore-rules";
-import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, firestoreDatabaseCondition, firestoreDatabaseName } from "../gcp/firestore-access";
-import { onlyDatabaseOf } from "../guardrails/rules/firestore-database-condition";
+import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, firestoreDatabaseName } from "../gcp/firestore-access";
+import { parseDatabaseName } from "../analysis/conditions";
 import { memberKey } from "./found-grants";
 import { ReadStack, preview, untokenize } from "./received-stack";
 
@@ -43,8 +43,7 @@ export function expectedGrant(expected: FirestoreGrantExpectation, received: Rea
   const { model } = received;
   const resolve = (value: string, what: string) => model.resolve(untokenize(value, received, `${matcher}: ${what}`));
   const database = resolve(databaseNameOf(expected.database, matcher), "database");
-  // The library's condition for this name must parse back to it; anything else is not a database name.
-  if (onlyDatabaseOf(firestoreDatabaseCondition(database)) !== database) {
+  if (!parseDatabaseName(database)) {
     throw new Error(`${matcher}: ${DATABASE_SHAPE}, got ${preview(expected.database)}`);
   }
   const member = expected.member === undefined ? undefined : resolve(memberOf(expected.member, matcher), "member");

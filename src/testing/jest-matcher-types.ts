@@ -4,6 +4,7 @@
  * `import { expect } from "@jest/globals"`. Type parameters repeat each declaration's own
  * exactly, as TypeScript requires of every declaration of one interface.
  */
+import { AccessRequest } from "../analysis/access-simulator";
 import { FederatedAccessExpectation } from "./federated-access-matcher";
 import { FirestoreGrantExpectation } from "./grant-expectation";
 
@@ -13,8 +14,14 @@ export interface FirestoreMatchers<R> {
   toGrantFirestoreAccess(expected: FirestoreGrantExpectation): R;
   /** The stack's Firestore grants are exactly these: an extra (wider) grant or a missing one fails. */
   toOnlyGrantFirestoreAccess(expected: readonly FirestoreGrantExpectation[]): R;
-  /** A provider with the issuer (and condition text) admits the federated principal, and the principal is bound to a service account or a project role. */
+  /** A provider admits the token (evaluated as Google does) and the identity is bound to a service account or a role; optionally inside a principal. */
   toAllowFederatedAccess(expected: FederatedAccessExpectation): R;
+  /**
+   * The access simulator finds Google would allow the request (a token or member, a database,
+   * a permission or access level); `.not`: it would deny it. Works on a stack, its JSON or a
+   * cdktf.out directory; an answer that cannot be decided offline fails with the reason.
+   */
+  toAllowFirestoreAccess(request: AccessRequest): R;
   /** The single-stack guardrail rules find no error (suppressions honoured when the input has its metadata). */
   toPassFirestoreGuardrails(): R;
 }

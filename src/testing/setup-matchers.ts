@@ -1,4 +1,5 @@
 import { toAllowFederatedAccess } from "./federated-access-matcher";
+import { toAllowFirestoreAccess } from "./firestore-access-matcher";
 import { toGrantFirestoreAccess, toOnlyGrantFirestoreAccess } from "./firestore-grant-matchers";
 import { toPassFirestoreGuardrails } from "./guardrails-matcher";
 
@@ -7,6 +8,7 @@ export const firestoreMatchers = {
   toGrantFirestoreAccess,
   toOnlyGrantFirestoreAccess,
   toAllowFederatedAccess,
+  toAllowFirestoreAccess,
   toPassFirestoreGuardrails,
 };
 

@@ -1,20 +1,7 @@
-import { grantsFirestore, iamGrants } from "../../analysis/iam-grants";
+import { databaseScopeOf } from "../../analysis/conditions";
+import { grantsFirestore, iamGrants, isBasicRole } from "../../analysis/iam-grants";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel } from "../../analysis/terraform-json";
-
-/** `resource.name == "projects/P/databases/D"`; P and D may be interpolations. */
-export const DATABASE_CONDITION = /resource\.name\s*==\s*"(projects\/[^"/]+\/databases\/[^"]+)"/;
-
-const ONLY_DATABASE_CONDITION = new RegExp(`^\\s*${DATABASE_CONDITION.source}\\s*$`);
-
-/**
- * The database a condition limits a grant to, when the condition is that one comparison
- * and nothing else: `resource.name == "projects/P/databases/D" || ...` names a database
- * but reaches further, so it yields undefined.
- */
-export function onlyDatabaseOf(expression: string | undefined): string | undefined {
-  return expression === undefined ? undefined : ONLY_DATABASE_CONDITION.exec(expression)?.[1];
-}
 
 const RESOURCE_HIERARCHY_LEVELS: ReadonlySet<string> = new Set(["project", "folder", "organization"]);
 
@@ -23,19 +10,30 @@ export const firestoreDatabaseCondition: StackRule = {
   scope: "stack",
   level: GuardrailLevel.ERROR,
   description:
-    "Firestore roles (roles/datastore.*, or custom roles holding datastore.* permissions) granted on a project, folder or organization carry exactly the condition resource.name == \"projects/P/databases/D\".",
+    "Roles holding Firestore permissions (roles/datastore.*, other predefined roles with datastore.* permissions, custom roles) granted on a project, folder or organization carry a condition that admits exactly one database.",
   explanation:
     "Firestore has no per-database IAM policy: a project-level grant without a condition reaches every database in the " +
-    "project, including other environments' or teams' data. A condition that names a database but adds an alternative " +
-    "(`|| ...`) reaches further than that database, so only the bare comparison counts.",
+    "project, including other environments' or teams' data. The condition is evaluated with CEL against the database it " +
+    "names and against probes (a sibling database, a longer name, (default), another project): `|| true`, `startsWith` and " +
+    "the like admit a probe, so only a condition that admits its one database counts. Basic roles have their own rule.",
   fix: "Add condition { title, expression = \"resource.name == \\\"projects/P/databases/D\\\"\" }, e.g. FirestoreDatabase.grantReadWrite().",
   evaluate(stack: StackModel): RuleResult[] {
-    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && grantsFirestore(stack, g.role));
+    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && !isBasicRole(g.role) && grantsFirestore(stack, g.role));
     if (grants.length === 0) return [notApplicable(stack)];
     return grants.map((g) => {
-      if (onlyDatabaseOf(g.condition) !== undefined) return compliant(stack, g.resource);
-      const what = g.condition === undefined ? "no condition" : DATABASE_CONDITION.test(g.condition) ? "a condition that reaches beyond one database" : "a condition that names no database";
-      return nonCompliant(stack, g.resource, `${stack.resolve(g.role)} has ${what}, so it reaches every database in the ${g.level}`);
+      const condition = g.condition === undefined ? undefined : stack.resolve(g.condition);
+      const scope = databaseScopeOf(condition, g.level === "project" ? stack.projectOf(g.resource) : undefined);
+      if (scope.kind === "one") return compliant(stack, g.resource);
+      const role = stack.resolve(g.role);
+      const what =
+        scope.kind === "unconditioned"
+          ? `has no condition, so it reaches every database in the ${g.level}`
+          : scope.kind === "unknown"
+            ? `has a condition this engine cannot evaluate, so it cannot be shown to stay in one database (${scope.reason})`
+            : scope.kind === "none"
+              ? `has a condition that admits no database it names (${scope.reason})`
+              : `has a condition that reaches beyond one database: ${scope.reason}`;
+      return nonCompliant(stack, g.resource, `${role} ${what}`);
     });
   },
 };

@@ -1,4 +1,5 @@
 import { Rule } from "../rule";
+import { celParses } from "./cel-parses";
 import { entraAssignmentRequired } from "./entra-assignment-required";
 import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
 import { entraSecretRotation } from "./entra-secret-rotation";
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   providerHasCondition,
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
+  celParses,
   firestoreDatabaseCondition,
   firestoreAuditLogging,
   sinkWriterGranted,

@@ -1,15 +1,26 @@
-import { iamGrants } from "../../analysis/iam-grants";
+import { iamGrants, isBasicRole } from "../../analysis/iam-grants";
+import { IamModel } from "../../analysis/iam-model";
+import { ACT_AS_PERMISSIONS, isPredefinedRole, predefinedRolePermissions } from "../../analysis/role-permissions";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel, TfResource } from "../../analysis/terraform-json";
 
-/** Roles that let a member act as a service account. */
-const IMPERSONATION_ROLES = new Set(["roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.workloadIdentityUser"]);
+/**
+ * The service account permissions the role holds, from the predefined-role data or the
+ * stack's custom role. Basic roles have their own rule; Google grants service agent roles
+ * to its own agents.
+ */
+function actAsPermissions(model: IamModel, role: string): string[] {
+  if (isBasicRole(role) || /\/[A-Za-z]*[sS]erviceAgent$/.test(role)) return [];
+  const permissions = isPredefinedRole(role) ? predefinedRolePermissions(role) : model.customRoles.get(role) ?? [];
+  return permissions.filter((p) => ACT_AS_PERMISSIONS.includes(p));
+}
 
 export const noBroadImpersonation: StackRule = {
   id: "FSI-IAM-003",
   scope: "stack",
   level: GuardrailLevel.ERROR,
-  description: "No Service Account User, Token Creator or Workload Identity User role at project, folder or organization level.",
+  description:
+    "No role that lets a member act as service accounts (Service Account User, Token Creator, Workload Identity User, or any role or custom role with iam.serviceAccounts.getAccessToken, actAs, signBlob, signJwt, getOpenIdToken or implicitDelegation) at project, folder or organization level.",
   explanation:
     "Granted above the service account, these roles let the member impersonate every service account in the project " +
     "(or folder, or organization), and so reach every database those accounts can (CIS GCP 1.6, checkov CKV_GCP_41/49).",
@@ -17,11 +28,14 @@ export const noBroadImpersonation: StackRule = {
   evaluate(stack: StackModel): RuleResult[] {
     const relevant = iamGrants(stack).filter((g) => g.level === "project" || g.level === "folder" || g.level === "organization");
     if (relevant.length === 0) return [notApplicable(stack)];
+    const model = IamModel.of([stack]);
     const bad = new Map<TfResource, string>();
     const all = new Set<TfResource>();
     for (const g of relevant) {
       all.add(g.resource);
-      if (IMPERSONATION_ROLES.has(g.role)) bad.set(g.resource, `${g.role} granted at ${g.level} level`);
+      const role = stack.resolve(g.role);
+      const permissions = actAsPermissions(model, role);
+      if (permissions.length > 0) bad.set(g.resource, `${role} (${permissions.join(", ")}) granted at ${g.level} level`);
     }
     return [...all].map((r) => (bad.has(r) ? nonCompliant(stack, r, bad.get(r)!) : compliant(stack, r)));
   },
