@@ -63,8 +63,51 @@ function planOf(expression: string): Plan | { readonly syntax: string } {
 
 const UNSUPPORTED = /unbound function|unresolved attribute|no such overload for function|found no matching overload for '(?!_)/;
 
+/** An expression with its plain string literals lifted into variables, so one plan serves every expression of that shape. */
+interface Template {
+  readonly text: string;
+  readonly literals: readonly string[];
+}
+
+const templates = new Map<string, Template | null>();
+const PLAIN_LITERAL = /"([^"\\\n]*)"/g;
+
+/**
+ * Grants differ in the database or secret they name, not in shape: `resource.name ==
+ * "projects/P/databases/D"` across 16,000 grants is one plan. Only double-quoted literals
+ * without escapes are lifted, and only when the expression has no other quoting, so the
+ * lifted expression means exactly what the original means; anything else is planned as is.
+ */
+function templateOf(expression: string): Template | null {
+  let t = templates.get(expression);
+  if (t !== undefined) return t;
+  t = null;
+  if (!/['\\]|"""/.test(expression)) {
+    const literals: string[] = [];
+    const text = expression.replace(PLAIN_LITERAL, (whole, value: string, offset: number) => {
+      const before = expression[offset - 1];
+      if (before !== undefined && /[A-Za-z0-9_]/.test(before)) return whole;
+      literals.push(value);
+      return `__lit${literals.length - 1}`;
+    });
+    if (!text.includes('"')) t = { text, literals };
+  }
+  templates.set(expression, t);
+  return t;
+}
+
 /** Evaluates a CEL expression over plain JS bindings (objects act as maps, arrays as lists). */
 export function evaluateCel(expression: string, bindings: Record<string, unknown>): CelOutcome {
+  const template = templateOf(expression);
+  if (template && template.literals.length > 0) {
+    const lifted: Record<string, unknown> = { ...bindings };
+    template.literals.forEach((value, i) => (lifted[`__lit${i}`] = value));
+    return run(template.text, lifted);
+  }
+  return run(expression, bindings);
+}
+
+function run(expression: string, bindings: Record<string, unknown>): CelOutcome {
   const plan = planOf(expression);
   if (typeof plan !== "function") return { kind: "syntax", message: plan.syntax };
   const cel = celEngine();
@@ -93,6 +136,8 @@ function toJs(value: unknown): unknown {
 
 /** Every string literal in an expression, from its syntax tree (for probing what a condition admits). */
 export function stringLiterals(expression: string): string[] {
+  const template = templateOf(expression);
+  if (template && planOf(template.text) !== undefined && typeof planOf(template.text) === "function") return [...new Set(template.literals)];
   const cel = celEngine();
   let parsed: { expr?: unknown };
   try {

@@ -62,25 +62,35 @@ export type DatabaseScope =
   | { readonly kind: "none"; readonly reason: string }
   | { readonly kind: "unknown"; readonly reason: string };
 
+const EPOCH = new Date(0);
 const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
 
 /**
  * Which Firestore databases a condition admits, found by evaluating it, not by reading it:
  * every database name among its string literals is tried, then probes it must refuse (a
- * sibling database, a longer name, `(default)`, the same id in another project). One name
+ * longer name, a sibling such as `(default)`, the same id in another project). One name
  * true and every probe false is "one"; `|| true`, `startsWith` and the like are "beyond".
  * Terraform references inside the condition stand in as placeholders and come back in the
  * answer.
  */
 export function databaseScopeOf(expression: string | undefined, project: string | undefined): DatabaseScope {
   if (expression === undefined) return { kind: "unconditioned" };
+  const key = `${project ?? ""}\n${expression}`;
+  let scope = scopes.get(key);
+  if (!scope) scopes.set(key, (scope = scopeOf(expression, project)));
+  return scope;
+}
+
+const scopes = new Map<string, DatabaseScope>();
+
+function scopeOf(expression: string, project: string | undefined): DatabaseScope {
   const placeholders: string[] = [];
   const plain = expression.replace(INTERPOLATION, (ref) => {
     placeholders.push(ref);
     return `tfref${placeholders.length - 1}x`;
   });
   const restore = (text: string) => text.replace(/tfref([0-9]+)x/g, (_, i) => placeholders[Number(i)]);
-  const time = new Date(0);
+  const time = EPOCH;
   const admits = (name: string) => evaluateCondition(plain, firestoreDatabaseTarget(name), time);
   const candidates = stringLiterals(plain).filter((s) => DATABASE_NAME.test(s));
   const admitted: string[] = [];
@@ -92,13 +102,14 @@ export function databaseScopeOf(expression: string | undefined, project: string 
   const probes = new Set<string>();
   for (const c of admitted) {
     const { project: p, database: d } = parseDatabaseName(c)!;
-    for (const probe of [`projects/${p}/databases/${d}-probe`, `projects/${p}/databases/probe-db`, `projects/${p}/databases/(default)`, `projects/probe-project/databases/${d}`]) {
-      if (probe !== c) probes.add(probe);
-    }
+    const sibling = d === "(default)" ? "probe-db" : "(default)";
+    for (const probe of [`projects/${p}/databases/${d}-probe`, `projects/${p}/databases/${sibling}`, `projects/probe-project/databases/${d}`]) probes.add(probe);
   }
-  const home = project && !project.includes("${") ? project : "probe-project";
-  probes.add(`projects/${home}/databases/(default)`);
-  probes.add(`projects/${home}/databases/probe-db`);
+  if (admitted.length === 0) {
+    const home = project && !project.includes("${") ? project : "probe-project";
+    probes.add(`projects/${home}/databases/(default)`);
+    probes.add(`projects/${home}/databases/probe-db`);
+  }
   for (const probe of [...probes].filter((p) => !admitted.includes(p))) {
     const v = admits(probe);
     if (v.verdict === "unknown") return { kind: "unknown", reason: v.reason };

@@ -30,10 +30,16 @@ export function withoutInterpolations(expression: string): string {
  * finds the same mistakes at synth.
  */
 export function celSyntaxError(expression: string): string | undefined {
+  if (syntaxErrors.has(expression)) return syntaxErrors.get(expression);
+  let error: string | undefined;
   try {
     celEngine().parse(withoutInterpolations(expression));
-    return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^<input>:/, "");
+    error = (e as Error).message.replace(/^<input>:/, "");
   }
+  syntaxErrors.set(expression, error);
+  return error;
 }
+
+/** Thousands of grants share a handful of expression texts; each is parsed once per process. */
+const syntaxErrors = new Map<string, string | undefined>();

@@ -23,7 +23,11 @@ describe("suppressions in hand-written JSON", () => {
 
   test("a resource-level suppression with a reason is honoured", () => {
     const stack = model({ google_project_iam_member: { o: owner([{ rule_id: "FSI-IAM-001", reason: "break-glass owner, reviewed" }]) } });
-    expect(summary([stack])).toEqual(["suppressed FSI-IAM-001 app-dev/owner: google_project_iam_member grants basic role roles/owner"]);
+    // roles/owner holds datastore.* permissions (Google's role data), so the audit-log rule applies too.
+    expect(summary([stack])).toEqual([
+      "suppressed FSI-IAM-001 app-dev/owner: google_project_iam_member grants basic role roles/owner",
+      "non-compliant FSI-LOG-001 app-dev/owner: project acme-dev grants Firestore roles but no stack logs DATA_READ and DATA_WRITE for datastore.googleapis.com without exemptions",
+    ]);
   });
 
   test("a reason-less suppression is reported and not honoured; unused and unknown ones are reported", () => {
@@ -33,6 +37,7 @@ describe("suppressions in hand-written JSON", () => {
     );
     expect(summary([stack])).toEqual([
       "non-compliant FSI-IAM-001 app-dev/owner: google_project_iam_member grants basic role roles/owner",
+      "non-compliant FSI-LOG-001 app-dev/owner: project acme-dev grants Firestore roles but no stack logs DATA_READ and DATA_WRITE for datastore.googleapis.com without exemptions",
       "non-compliant FSI-SUP-001 app-dev/owner: suppression of FSI-IAM-001 has no reason of at least 10 characters, so it is ignored",
       "non-compliant FSI-SUP-002 app-dev: unused suppression: FSI-X is not a guardrail rule id",
       "non-compliant FSI-SUP-002 app-dev: unused suppression: no FSI-IAM-002 finding at or below this path",

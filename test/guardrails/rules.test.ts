@@ -65,9 +65,16 @@ describe("FSI-IAM-003 no project-level impersonation roles", () => {
     });
     expect(verdicts(noBroadImpersonation, stack)).toEqual({ "google_project_iam_member.ok": C });
   });
-  test.each(["roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator", "roles/iam.workloadIdentityUser"])("%s at project level", (role) => {
+  // Permissions from Google's predefined-role data (src/analysis/data/predefined-roles.ts).
+  const ACT_AS: Record<string, string> = {
+    "roles/iam.serviceAccountUser": "iam.serviceAccounts.actAs",
+    "roles/iam.serviceAccountTokenCreator":
+      "iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken, iam.serviceAccounts.implicitDelegation, iam.serviceAccounts.signBlob, iam.serviceAccounts.signJwt",
+    "roles/iam.workloadIdentityUser": "iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken",
+  };
+  test.each(Object.keys(ACT_AS))("%s at project level", (role) => {
     expect(violations(noBroadImpersonation, model({ google_project_iam_member: { x: { project: "p", role, member: SA } } }))).toEqual([
-      `google_project_iam_member.x: ${role} granted at project level`,
+      `google_project_iam_member.x: ${role} (${ACT_AS[role]}) granted at project level`,
     ]);
   });
 });
@@ -153,7 +160,7 @@ describe("FSI-FS-001 Firestore roles carry a database condition", () => {
     });
     expect(violations(firestoreDatabaseCondition, stack)).toEqual([
       "google_project_iam_member.a: roles/datastore.user has no condition, so it reaches every database in the project",
-      "google_project_iam_member.b: roles/datastore.owner has a condition that names no database, so it reaches every database in the project",
+      "google_project_iam_member.b: roles/datastore.owner has a condition that reaches beyond one database: it also admits projects/acme-dev/databases/(default)",
     ]);
   });
   test("a database condition with an escape hatch, a folder grant, or a custom Firestore role without condition", () => {
@@ -167,7 +174,7 @@ describe("FSI-FS-001 Firestore roles carry a database condition", () => {
     });
     expect(violations(firestoreDatabaseCondition, stack)).toEqual([
       "google_folder_iam_member.f: roles/datastore.viewer has no condition, so it reaches every database in the folder",
-      "google_project_iam_member.a: roles/datastore.user has a condition that reaches beyond one database, so it reaches every database in the project",
+      "google_project_iam_member.a: roles/datastore.user has a condition that reaches beyond one database: it also admits projects/acme-dev/databases/orders-probe",
       "google_project_iam_member.c: projects/acme-dev/roles/ordersReader has no condition, so it reaches every database in the project",
     ]);
   });

@@ -7,7 +7,7 @@ describe("setupFirestoreMatchers", () => {
     const extended: object[] = [];
     setupFirestoreMatchers({ extend: (matchers) => extended.push(matchers) });
     expect(extended).toEqual([firestoreMatchers]);
-    expect(Object.keys(firestoreMatchers)).toEqual(["toGrantFirestoreAccess", "toOnlyGrantFirestoreAccess", "toAllowFederatedAccess", "toPassFirestoreGuardrails"]);
+    expect(Object.keys(firestoreMatchers)).toEqual(["toGrantFirestoreAccess", "toOnlyGrantFirestoreAccess", "toAllowFederatedAccess", "toAllowFirestoreAccess", "toPassFirestoreGuardrails"]);
   });
 
   test("without an expect to extend, it says where to call it", () => {
@@ -27,7 +27,8 @@ describe("setupFirestoreMatchers", () => {
     };
     globalsExpect(json).toGrantFirestoreAccess({ member: "group:a@acme.example", database, access: FirestoreAccessLevel.READ });
     globalsExpect(json).toOnlyGrantFirestoreAccess([{ database: { projectId: "p", databaseId: "app" }, role: "roles/datastore.viewer" }]);
-    globalsExpect(json).not.toAllowFederatedAccess({ issuer: "https://agent.buildkite.com", principal: "principal://iam.googleapis.com/projects/p/locations/global/workloadIdentityPools/ci/subject/x" });
+    globalsExpect(json).not.toAllowFederatedAccess({ token: { iss: "https://agent.buildkite.com", aud: "x", sub: "x" } });
+    globalsExpect(json).toAllowFirestoreAccess({ member: "user:ann@acme.example", groups: ["a@acme.example"], database, access: FirestoreAccessLevel.READ });
     globalsExpect(json).toPassFirestoreGuardrails();
   });
 });
