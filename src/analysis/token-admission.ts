@@ -96,7 +96,8 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
   if (p.disabled) return refused(by, "provider", "the provider or its pool is disabled");
   const aud = checkAudience(p, audiences(claims));
   if (aud.ok === false) return refused(by, "audience", aud.reason);
-  if (aud.ok === "unknown") return unknown(by, "audience", aud.reason);
+  // Not knowing the audience yet does not stop a later step from refusing the token for sure.
+  let pending = aud.ok === "unknown" ? unknown(by, "audience", aud.reason) : undefined;
 
   const attributes = new Map<string, string[]>();
   let subject: string | undefined;
@@ -109,11 +110,13 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
     if (out.kind === "unsupported") return unknown(by, "attribute_mapping", `${key} mapping \`${expression}\` uses what this engine lacks (${out.message})`);
     if (out.kind === "error") {
       if (key === "google.subject") return refused(by, "google.subject", `google.subject mapping \`${expression}\` fails on this token (${out.message})`);
-      return unknown(
+      // Evaluated on without the attribute: a later step may still refuse the token for sure.
+      pending ??= unknown(
         by,
         "attribute_mapping",
         `${key} mapping \`${expression}\` fails on this token (${out.message}); Google does not document whether such a token is refused or the attribute left unset: guard optional claims with has()`,
       );
+      continue;
     }
     const values = Array.isArray(out.value) ? out.value : [out.value];
     if (!values.every((v) => typeof v === "string")) {
@@ -137,7 +140,8 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
     if (out.kind === "error") return refused(by, "attribute_condition", `\`${condition}\` fails on this token (${out.message}), which Google treats as not true`);
     if (out.value !== true) return refused(by, "attribute_condition", `\`${condition}\` is ${JSON.stringify(out.value)} for this token`);
   }
-  return { verdict: "admitted", by, reason: "", identity: { pool: p.pool, subject, groups, attributes, via: by }, issuerMatches: true };
+  const identity = { pool: p.pool, subject, groups, attributes, via: by };
+  return pending ? { ...pending, identity } : { verdict: "admitted", by, reason: "", identity, issuerMatches: true };
 }
 
 /**

@@ -10,7 +10,7 @@ describe("AccessReport", () => {
 
   test("lists every chain of the fixture, with references resolved into readable names, and nothing else", () => {
     expect(report.environments).toEqual(["dev", "prod"]);
-    expect(report.chains).toEqual([
+    expect(report.chains.map(({ permissions: _p, canDo: _c, ...chain }) => chain)).toEqual([
       {
         environment: "dev", stack: "app-dev", identity: "group:analysts@acme.example", issuer: "", accessPath: AccessPath.DIRECT,
         serviceAccount: "", project: "acme-dev", database: "projects/acme-dev/databases/*", role: "roles/datastore.viewer",
@@ -38,8 +38,8 @@ describe("AccessReport", () => {
 
   test("Markdown: a table and a Mermaid diagram per environment", () => {
     const md = report.toMarkdown();
-    expect(md).toContain("## dev\n\n| External identity | Issuer | How it gets in | Service account | Firestore database | Role | Stack |");
-    expect(md).toContain("| k8s api/fastapi | GKE (acme-dev.svc.id.goog) | GKE Workload Identity | fastapi@acme-dev.iam.gserviceaccount.com | acme-dev/app | roles/datastore.user | app-dev |");
+    expect(md).toContain("## dev\n\n| External identity | Issuer | How it gets in | Service account | Firestore database | Role | What it can do | Stack |");
+    expect(md).toContain("| k8s api/fastapi | GKE (acme-dev.svc.id.goog) | GKE Workload Identity | fastapi@acme-dev.iam.gserviceaccount.com | acme-dev/app | roles/datastore.user | read documents, write and delete documents | app-dev |");
     expect(md).toContain(
       [
         "```mermaid",

@@ -1,0 +1,136 @@
+import { AccessDecision, AccessSimulator } from "../../src";
+import { celSyntaxError } from "../../src/core/cel";
+import { main } from "../../src/report/cli";
+import { entraV1Token, githubToken, providerAudience } from "../fixtures/tokens";
+
+const DB = "projects/p/databases/app";
+const SA = "runner@p.iam.gserviceaccount.com";
+const POOL = "projects/p/locations/global/workloadIdentityPools/ci";
+const grant = (role: string, member: string, expression?: string) => ({ project: "p", role, member, ...(expression ? { condition: { title: "c", expression } } : {}) });
+const sim = (resources: object) => AccessSimulator.fromStackJson([JSON.stringify({ resource: resources })]);
+const ask = (s: AccessSimulator, member: string, permission = "datastore.entities.get", database = DB) => s.explain({ member, database, permission });
+
+describe("IAM conditions, evaluated with CEL", () => {
+  test("== on the database name admits that database only", () => {
+    const s = sim({ google_project_iam_member: { g: grant("roles/datastore.viewer", "user:a@x.example", `resource.name == "${DB}"`) } });
+    expect(ask(s, "user:a@x.example").decision).toBe(AccessDecision.ALLOWED);
+    expect(ask(s, "user:a@x.example", "datastore.entities.get", "projects/p/databases/other").decision).toBe(AccessDecision.DENIED);
+    expect(ask(s, "user:a@x.example", "datastore.entities.update").decision).toBe(AccessDecision.DENIED);
+  });
+
+  test("|| true admits everything; startsWith admits every name with the prefix", () => {
+    const s = sim({
+      google_project_iam_member: {
+        a: grant("roles/datastore.viewer", "user:a@x.example", `resource.name == "${DB}" || true`),
+        b: grant("roles/datastore.viewer", "user:b@x.example", 'resource.name.startsWith("projects/p/databases/app")'),
+      },
+    });
+    expect(ask(s, "user:a@x.example", "datastore.entities.get", "projects/p/databases/anything").decision).toBe(AccessDecision.ALLOWED);
+    expect(ask(s, "user:b@x.example", "datastore.entities.get", "projects/p/databases/app-archive").decision).toBe(AccessDecision.ALLOWED);
+    expect(ask(s, "user:b@x.example", "datastore.entities.get", "projects/p/databases/billing").decision).toBe(AccessDecision.DENIED);
+  });
+
+  test("a function the engine lacks, or a custom role declared elsewhere, is unknown with the reason, never denied", () => {
+    const s = sim({
+      google_project_iam_member: {
+        t: grant("roles/datastore.viewer", "user:a@x.example", 'resource.matchTag("env", "dev")'),
+        c: grant("projects/p/roles/elsewhere", "user:b@x.example", `resource.name == "${DB}"`),
+      },
+    });
+    const tag = ask(s, "user:a@x.example");
+    expect(tag.decision).toBe(AccessDecision.UNKNOWN);
+    expect(tag.reasons.join()).toContain("unbound function: matchTag");
+    expect(ask(s, "user:b@x.example").reasons.join()).toContain("custom role projects/p/roles/elsewhere is not declared");
+  });
+
+  test("import/export can export and import but not write documents; group membership comes from the request", () => {
+    const s = sim({ google_project_iam_member: { g: grant("roles/datastore.importExportAdmin", "group:ops@x.example", `resource.name == "${DB}"`) } });
+    const req = { member: "user:a@x.example", groups: ["ops@x.example"], database: DB };
+    expect(s.explain({ ...req, permission: "datastore.databases.import" }).decision).toBe(AccessDecision.ALLOWED);
+    expect(s.explain({ ...req, permission: "datastore.entities.update" }).decision).toBe(AccessDecision.DENIED);
+    expect(s.explain({ ...req, groups: [], permission: "datastore.databases.export" }).decision).toBe(AccessDecision.DENIED);
+  });
+});
+
+describe("token admission and impersonation", () => {
+  const provider = (over: object = {}) => ({
+    project: "p",
+    workload_identity_pool_id: "ci",
+    workload_identity_pool_provider_id: "gh",
+    attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
+    attribute_condition: 'assertion.repository_owner == "contoso"',
+    oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
+    ...over,
+  });
+  const chain = {
+    google_service_account_iam_member: { i: { service_account_id: `projects/p/serviceAccounts/${SA}`, role: "roles/iam.workloadIdentityUser", member: `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app` } },
+    google_project_iam_member: { g: grant("roles/datastore.user", `serviceAccount:${SA}`, `resource.name == "${DB}"`) },
+  };
+  const token = githubToken("contoso/app", "refs/heads/main", providerAudience("ci", "gh"));
+
+  test("follows the token through impersonation to the grant, and names the refusing step otherwise", () => {
+    const s = sim({ google_iam_workload_identity_pool_provider: { p: provider() }, ...chain });
+    const ok = s.explain({ token, database: DB, permission: "datastore.entities.update" });
+    expect(ok.decision).toBe(AccessDecision.ALLOWED);
+    expect(ok.chains[0].steps.map((x) => x.kind)).toEqual(["token", "impersonation", "grant"]);
+    const wrongAud = s.explain({ token: { ...token, aud: "https://github.com/contoso" }, database: DB, permission: "datastore.entities.update" });
+    expect(wrongAud.reasons.join()).toContain("at audience");
+    const long = s.explain({ token: { ...token, sub: "x".repeat(128) }, database: DB, permission: "datastore.entities.update" });
+    expect(long.reasons.join()).toContain("google.subject is 128 bytes; Google accepts at most 127");
+  });
+
+  test("a mapping that reads a claim the token lacks is unknown (Google does not document it), a guarded one admits", () => {
+    const unguarded = sim({ google_iam_workload_identity_pool_provider: { p: provider({ attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository", "attribute.environment": "assertion.environment" } }) }, ...chain });
+    expect(unguarded.explain({ token, database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.UNKNOWN);
+    const guarded = sim({ google_iam_workload_identity_pool_provider: { p: provider({ attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository", "attribute.environment": "has(assertion.environment) ? assertion.environment : \"\"" } }) }, ...chain });
+    expect(guarded.explain({ token, database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
+  });
+
+  test("Entra v1 issuers end in a slash and are compared exactly", () => {
+    const tenant = "00000000-0000-4000-8000-000000000001";
+    const s = sim({
+      google_iam_workload_identity_pool_provider: {
+        p: provider({ attribute_mapping: { "google.subject": "assertion.sub", "attribute.oid": "assertion.oid" }, attribute_condition: `assertion.tid == "${tenant}"`, oidc: { issuer_uri: `https://sts.windows.net/${tenant}/`, allowed_audiences: ["api://orders"] } }),
+      },
+      google_project_iam_member: { g: grant("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/attribute.oid/o-1`, `resource.name == "${DB}"`) },
+    });
+    expect(s.explain({ token: entraV1Token(tenant, "api://orders", "o-1"), database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
+    const noSlash = entraV1Token(tenant, "api://orders", "o-1", { iss: `https://sts.windows.net/${tenant}` });
+    expect(s.explain({ token: noSlash, database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
+  });
+
+  test("impersonation chains of any depth end without looping", () => {
+    const a = "a@p.iam.gserviceaccount.com";
+    const b = "b@p.iam.gserviceaccount.com";
+    const s = sim({
+      google_service_account_iam_member: {
+        ab: { service_account_id: `projects/p/serviceAccounts/${b}`, role: "roles/iam.serviceAccountTokenCreator", member: `serviceAccount:${a}` },
+        ba: { service_account_id: `projects/p/serviceAccounts/${a}`, role: "roles/iam.serviceAccountTokenCreator", member: `serviceAccount:${b}` },
+        ua: { service_account_id: `projects/p/serviceAccounts/${a}`, role: "roles/iam.serviceAccountTokenCreator", member: "user:u@x.example" },
+      },
+      google_project_iam_member: { g: grant("roles/datastore.viewer", `serviceAccount:${b}`, `resource.name == "${DB}"`) },
+    });
+    const answer = ask(s, "user:u@x.example");
+    expect(answer.decision).toBe(AccessDecision.ALLOWED);
+    expect(answer.chains[0].steps.map((x) => x.kind)).toEqual(["impersonation", "impersonation", "grant"]);
+  });
+});
+
+test("CEL syntax errors are found before apply", () => {
+  expect(celSyntaxError("assertion.sub ==")).toContain("1:15");
+  expect(celSyntaxError('assertion.org == "${var.org}"')).toBeUndefined();
+});
+
+test("explain CLI: exit 0 allowed, 1 denied, 2 bad input", () => {
+  const dir = require("path").join(__dirname, "..", "fixtures", "synth-output");
+  const run = (...argv: string[]) => {
+    let out = "";
+    const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    return { code, out };
+  };
+  const denied = run("explain", dir, "--member", "user:nobody@x.example", "--database", "projects/acme-dev/databases/app", "--access", "READ");
+  expect(denied.code).toBe(1);
+  expect(denied.out).toContain("DENIED: datastore.entities.get, datastore.entities.list on projects/acme-dev/databases/app");
+  expect(run("explain", dir, "--member", "user:x@x.example", "--database", "nope", "--access", "READ").code).toBe(2);
+  expect(run("explain", dir, "--bogus").code).toBe(2);
+});
