@@ -164,7 +164,7 @@ describe("toOnlyGrantFirestoreAccess", () => {
 });
 
 describe("scale", () => {
-  test("5,000 grants against 5,000 expectations: indexed, so well under a second", () => {
+  test("5,000 grants against 5,000 expectations (timed by npm run bench, not here)", () => {
     const members: any = {};
     const expected = [];
     for (let i = 0; i < 5000; i++) {
@@ -173,9 +173,7 @@ describe("scale", () => {
       expected.push({ member: `serviceAccount:sa-${i}@acme-dev.iam.gserviceaccount.com`, database, access: FirestoreAccessLevel.READ_WRITE });
     }
     const big = JSON.stringify({ resource: { google_project_iam_member: members } });
-    const start = process.hrtime.bigint();
     expect(big).toOnlyGrantFirestoreAccess(expected);
     expect(big).toGrantFirestoreAccess(expected[4999]);
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(1000);
   });
 });
