@@ -254,6 +254,21 @@ target("guardrails (checkSynthOutput) over 400 x 20 < 1 s", `${fmt(check.ms)} ms
 target("guardrails (Aspect, default, with report files) add < 1 s to the 400 x 20 synth", `${fmt(added)} ms`, added < 1000);
 target("guardrails (Aspect, reports: false) add < 1 s to the 400 x 20 synth", `${fmt(addedQuiet)} ms`, addedQuiet < 1000);
 
+// 3b. The access simulator over the same output.
+log("## 3b. Access simulator over the N=400 x 20 output (runtime: node)");
+log();
+const [simulate] = interleaved([{ runtime: "node", script: "simulator", args: ["400", "20"] }], repeats);
+log("| what is timed | time (ms) | min-max (ms) | CPU (ms) | peak RSS (MB) | answers | runs |");
+log("|---|---:|---:|---:|---:|---|---:|");
+log(
+  `| \`AccessSimulator.fromSynthOutput(dir)\` over ${simulate.resources} resources in 400 stacks, then 1,000 \`explain\` calls (Buildkite tokens, a third of them near misses, READ_WRITE) | ${fmt(simulate.ms)} | ${fmt(simulate.minMs)}-${fmt(simulate.maxMs)} | ${fmt(simulate.cpuMs)} | ${fmt(simulate.rssMb)} | ${simulate.extra?.allowed} allowed, ${simulate.extra?.denied} denied, ${simulate.extra?.unknown} unknown | ${simulate.runs} |`,
+);
+log(`| library synth of the same app (row above, section 3) | ${fmt(plain.ms)} | ${fmt(plain.minMs)}-${fmt(plain.maxMs)} | ${fmt(plain.cpuMs)} | ${fmt(plain.rssMb)} | | ${plain.runs} |`);
+log();
+log(`Load + 1,000 explains / synth: **${fmt(simulate.ms / plain.ms, 3)}x** (target < 0.25x).`);
+log();
+target("simulator: load 400 x 20 + 1,000 explains < a quarter of its synth", `${fmt(simulate.ms / plain.ms, 3)}x`, simulate.ms < plain.ms / 4);
+
 // 4. The test suite as a developer runs it.
 log("## 4. `npm test` (typecheck + jest + API.md check)");
 log();

@@ -2,10 +2,10 @@ import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { ConditionVerdict, Verdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
 import { GrantModel, IamModel } from "./iam-model";
 import { ParsedMember, PoolRef, parseMember } from "./members";
-import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped, isPredefinedRole, predefinedRolePermissions } from "./role-permissions";
+import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped, isPredefinedRole, predefinedRolePermissionSet, predefinedRolePermissions } from "./role-permissions";
 import { loadSynthOutput } from "./synth-output";
 import { StackModel } from "./terraform-json";
-import { Admission, FederatedIdentity, TokenClaims, admitGkeToken, admitThroughProvider } from "./token-admission";
+import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, tokenAudiences } from "./token-admission";
 
 /** The simulator's answer. */
 export enum AccessDecision {
@@ -85,6 +85,8 @@ export interface Actor {
   /** Does a binding's member include this actor? */
   readonly matches: (m: ParsedMember) => ConditionVerdict;
   readonly members: readonly string[];
+  /** Index keys of the grants that can name this actor (IamModel.grantsWithMemberKeys). */
+  readonly keys: readonly string[];
   readonly steps: readonly AccessStep[];
   readonly unknowns: readonly string[];
   /** Service account email when the actor is one. */
@@ -136,7 +138,7 @@ export function federatedActor(identity: FederatedIdentity, steps: AccessStep[],
     ...[...identity.attributes].flatMap(([k, vs]) => vs.map((v) => `principalSet://${base}/${k}/${v}`)),
     `principalSet://${base}/*`,
   ];
-  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, steps, unknowns };
+  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public"], steps, unknowns };
 }
 
 function googleActor(member: string, groups: readonly string[], steps: AccessStep[], unknowns: string[], serviceAccount?: string): Actor {
@@ -154,7 +156,14 @@ function googleActor(member: string, groups: readonly string[], steps: AccessSte
     if (m.type === "domain") return email !== undefined && email.endsWith(`@${m.value}`) ? YES : NO;
     return m.type === self.type && m.value === self.value ? YES : NO;
   };
-  return { label: member, matches, members: [member, ...[...groupSet].map((g) => `group:${g}`)], steps, unknowns, serviceAccount };
+  const keys = ["public", ...[...groupSet].map((g) => `group:${g}`)];
+  if (self.kind === "federated") keys.push(`pool:${self.pool.poolId}`);
+  if (self.kind === "google") {
+    keys.push(`${self.type}:${self.value}`);
+    const domain = self.value.split("@")[1];
+    if (domain) keys.push(`domain:${domain}`);
+  }
+  return { label: member, matches, members: [member, ...[...groupSet].map((g) => `group:${g}`)], keys, steps, unknowns, serviceAccount };
 }
 
 function combine(...verdicts: ConditionVerdict[]): ConditionVerdict {
@@ -246,6 +255,9 @@ export class AccessSimulator {
       perPermission.set(permission, best);
       if (best === AccessDecision.DENIED && starts.length > 0) reasons.push(`no chain gives ${permission} on ${database}`);
     }
+    if ([...perPermission.values()].includes(AccessDecision.DENIED)) {
+      this.nearMisses(starts, database, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
+    }
     const decisions = [...perPermission.values()];
     const decision = decisions.every((d) => d === AccessDecision.ALLOWED)
       ? AccessDecision.ALLOWED
@@ -273,13 +285,10 @@ export class AccessSimulator {
     const queue = [...starts];
     while (queue.length > 0) {
       const actor = queue.shift()!;
-      for (const g of this.model.grants) {
+      for (const g of this.model.grantsWithMemberKeys(actor.keys)) {
         if (!roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) continue;
         const member = anyMember(actor, g);
-        if (member.verdict === "no") {
-          nearMiss(actor, g, `could impersonate ${describeLevel(g)} (${g.resource.address})`, reasons);
-          continue;
-        }
+        if (member.verdict === "no") continue;
         const targets = this.impersonationTargets(g);
         for (const { email, verdict: reach } of targets) {
           if (seen.has(email) || email === actor.serviceAccount) continue;
@@ -300,6 +309,33 @@ export class AccessSimulator {
     return out;
   }
 
+  /**
+   * Bindings in the requester's own pool that it is not a member of, but that would have
+   * led to a denied permission: the usual reason a legitimate token is refused is that its
+   * claims and the principal set are out of step. Looked for only once the answer is a denial.
+   */
+  private nearMisses(starts: readonly Actor[], database: string, denied: readonly string[], time: Date, reasons: string[]): void {
+    const db = parseDatabaseName(database)!;
+    const out: string[] = [];
+    for (const actor of starts) {
+      const pools = actor.keys.filter((k) => k.startsWith("pool:"));
+      for (const g of this.model.grantsWithMemberKeys(pools)) {
+        if (out.length >= MAX_NEAR_MISSES || anyMember(actor, g).verdict !== "no") continue;
+        let what: string | undefined;
+        if (g.level === "service_account" && roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) {
+          what = `could impersonate ${describeLevel(g)}`;
+        } else if (g.level === "project" && g.target === db.project && denied.some((p) => roleHolds(this.model, g.role, p).holds)) {
+          if (evaluateCondition(g.condition, firestoreDatabaseTarget(database), time).verdict !== "no") what = `holds ${g.role} on ${database}`;
+        }
+        if (what === undefined) continue;
+        for (const m of g.parsedMembers) {
+          if (m.kind === "federated" && pools.includes(`pool:${m.pool.poolId}`)) out.push(`near miss: ${m.raw} ${what} (${g.resource.address}); ${actor.label} is not that member`);
+        }
+      }
+    }
+    reasons.push(...out.slice(0, MAX_NEAR_MISSES));
+  }
+
   private impersonationTargets(g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
     if (g.level === "service_account") return g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
     if (g.level === "project") return this.model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
@@ -313,16 +349,11 @@ export class AccessSimulator {
   private grantsFor(actor: Actor, database: string, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {
     const db = parseDatabaseName(database)!;
     const chains: SimulatedAccessChain[] = [];
-    for (const g of this.model.grants) {
+    for (const g of this.model.grantsWithMemberKeys(actor.keys)) {
       if (g.level !== "project" && g.level !== "folder" && g.level !== "organization") continue;
       const member = anyMember(actor, g);
+      if (member.verdict === "no") continue;
       const role = roleHolds(this.model, g.role, permission);
-      if (member.verdict === "no") {
-        if (role.holds && (g.level !== "project" || g.target === db.project) && evaluateCondition(g.condition, firestoreDatabaseTarget(database), time).verdict !== "no") {
-          nearMiss(actor, g, `holds ${g.role} on ${database} (${g.resource.address})`, reasons);
-        }
-        continue;
-      }
       if (!role.holds) {
         if (role.unknown) chains.push(unknownChain(actor, g, permission, role.unknown));
         else if (role.isFirestore) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), which does not include ${permission}`);
@@ -357,25 +388,15 @@ export class AccessSimulator {
   }
 }
 
-/**
- * A binding the actor is not a member of, but whose members sit in the actor's own pool
- * (or are Google identities, for a Google actor): the usual reason a legitimate token is
- * refused is that its claims and the principal set are out of step.
- */
-function nearMiss(actor: Actor, g: GrantModel, what: string, reasons: string[]): void {
-  if (reasons.filter((r) => r.startsWith("near miss: ")).length >= MAX_NEAR_MISSES) return;
-  const own = actor.members.map(parseMember);
-  for (const m of g.parsedMembers) {
-    const related = own.some((o) => (o.kind === "federated" && m.kind === "federated" ? o.pool.poolId === m.pool.poolId : o.kind === "google" && m.kind === "google"));
-    if (related) reasons.push(`near miss: ${m.raw} ${what}; ${actor.label} is not that member`);
-  }
-}
-
 /** How every provider (and GKE) judges the token; providers of other issuers are left out. */
 export function admitToken(model: IamModel, token: TokenClaims): Admission[] {
   const gke = admitGkeToken(token);
   if (gke) return [gke];
-  return model.providers.map((p) => admitThroughProvider(p, token)).filter((a) => a.issuerMatches || a.verdict !== "refused");
+  const candidates = model.providersTrusting(token.iss);
+  // Only providers that accept the audience can admit; the rest are judged in words only when none does.
+  const auds = tokenAudiences(token);
+  const accepting = candidates.filter((p) => acceptsAudience(p, auds) !== false);
+  return (accepting.length > 0 ? accepting : candidates).map((p) => admitThroughProvider(p, token)).filter((a) => a.issuerMatches || a.verdict !== "refused");
 }
 
 function unknownChain(actor: Actor, g: GrantModel, permission: string, why: string): SimulatedAccessChain {
@@ -404,8 +425,8 @@ export function anyMember(actor: Actor, g: GrantModel): ConditionVerdict {
 /** Whether a role holds a permission: predefined roles from the data file, custom roles from the stacks. */
 export function roleHolds(model: IamModel, role: string, permission: string): { holds: boolean; unknown?: string; isFirestore: boolean } {
   if (isPredefinedRole(role)) {
-    const perms = predefinedRolePermissions(role);
-    return { holds: perms.includes(permission), isFirestore: perms.some((p) => p.startsWith("datastore.")) };
+    const perms = predefinedRolePermissionSet(role);
+    return { holds: perms.has(permission), isFirestore: perms.has(permission) || predefinedRolePermissions(role).some((p) => p.startsWith("datastore.")) };
   }
   const custom = model.customRoles.get(role);
   if (custom) return { holds: custom.includes(permission), isFirestore: custom.some((p) => p.startsWith("datastore.")) };

@@ -69,9 +69,21 @@ export class IamModel {
   public readonly auditConfigs: readonly AuditConfigModel[];
   public readonly orgPolicies: readonly OrgPolicyModel[];
 
+  private readonly byMemberKey = new Map<string, GrantModel[]>();
+  private readonly position = new Map<GrantModel, number>();
+  private byIssuer?: Map<string, ProviderModel[]>;
+
   private constructor(public readonly stacks: readonly StackModel[]) {
     this.providers = stacks.flatMap(providersOf);
     this.grants = stacks.flatMap(grantsOf);
+    this.grants.forEach((g, i) => this.position.set(g, i));
+    for (const g of this.grants) {
+      for (const key of new Set(g.parsedMembers.map(memberKeyOf).filter((k): k is string => k !== undefined))) {
+        let list = this.byMemberKey.get(key);
+        if (!list) this.byMemberKey.set(key, (list = []));
+        list.push(g);
+      }
+    }
     this.customRoles = new Map(stacks.flatMap(customRolesOf));
     this.auditConfigs = stacks.flatMap(auditConfigsOf);
     this.orgPolicies = stacks.flatMap(orgPoliciesOf);
@@ -92,10 +104,49 @@ export class IamModel {
     this.serviceAccounts = [...accounts].sort();
   }
 
+  /**
+   * The grants naming a member under one of these keys (see memberKeyOf), each once, in
+   * model order: what a question about one identity needs to look at, instead of every grant.
+   */
+  public grantsWithMemberKeys(keys: readonly string[]): GrantModel[] {
+    const lists = keys.map((k) => this.byMemberKey.get(k)).filter((l): l is GrantModel[] => l !== undefined && l.length > 0);
+    if (lists.length === 0) return [];
+    if (lists.length === 1) return lists[0];
+    const found = new Set<GrantModel>(lists.flat());
+    return [...found].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+  }
+
+  /** Providers whose issuer is this one, plus those whose issuer only apply will tell. */
+  public providersTrusting(issuer: unknown): readonly ProviderModel[] {
+    if (!this.byIssuer) {
+      this.byIssuer = new Map();
+      for (const p of this.providers) {
+        const key = p.issuer.includes("${") ? UNRESOLVED : p.issuer;
+        this.byIssuer.set(key, [...(this.byIssuer.get(key) ?? []), p]);
+      }
+    }
+    const exact = typeof issuer === "string" ? this.byIssuer.get(issuer) ?? [] : [];
+    const unresolved = this.byIssuer.get(UNRESOLVED) ?? [];
+    return unresolved.length === 0 ? exact : [...exact, ...unresolved];
+  }
+
   /** Service accounts of one project, as far as the stacks show them. */
   public serviceAccountsOfProject(project: string): string[] {
     return this.serviceAccounts.filter((e) => projectOfServiceAccount(e) === project);
   }
+}
+
+const UNRESOLVED = "\u0000unresolved";
+
+/**
+ * The index key of a member: federated members by pool id (their project may be a number
+ * or an id, compared later), Google identities by type and email, public ones together.
+ */
+export function memberKeyOf(m: ParsedMember): string | undefined {
+  if (m.kind === "federated") return `pool:${m.pool.poolId}`;
+  if (m.kind === "google") return `${m.type}:${m.value}`;
+  if (m.kind === "public") return "public";
+  return undefined;
 }
 
 function text(stack: StackModel, value: unknown): string {

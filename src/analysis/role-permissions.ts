@@ -17,9 +17,20 @@ export const ACT_AS_PERMISSIONS: readonly string[] = [
   "iam.serviceAccounts.signJwt",
 ];
 
+const NONE: ReadonlySet<string> = new Set();
+const sets = new Map<string, ReadonlySet<string>>();
+
 /** The permissions of a predefined role that the simulator evaluates; empty for a role with none of them. */
 export function predefinedRolePermissions(role: string): readonly string[] {
   return Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role) ? PREDEFINED_ROLE_PERMISSIONS[role] : [];
+}
+
+/** The same as a set, built once per role. */
+export function predefinedRolePermissionSet(role: string): ReadonlySet<string> {
+  if (!Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role)) return NONE;
+  let set = sets.get(role);
+  if (!set) sets.set(role, (set = new Set(PREDEFINED_ROLE_PERMISSIONS[role])));
+  return set;
 }
 
 export function isPredefinedRole(role: string): boolean {

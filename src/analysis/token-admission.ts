@@ -56,10 +56,33 @@ export function providerLabel(p: ProviderModel): string {
  * or without `https:`, under the project NUMBER, which is unknown before apply, so any
  * number matches.
  */
+const defaultAudiences = new WeakMap<ProviderModel, RegExp>();
+
 function defaultAudience(p: ProviderModel): RegExp {
+  let re = defaultAudiences.get(p);
+  if (!re) defaultAudiences.set(p, (re = audiencePattern(p)));
+  return re;
+}
+
+function audiencePattern(p: ProviderModel): RegExp {
   return new RegExp(
     `^(?:https:)?//iam\\.googleapis\\.com/projects/[0-9]+/locations/global/workloadIdentityPools/${escape(p.pool.poolId)}/providers/${escape(p.providerId)}$`,
   );
+}
+
+/** Whether the provider accepts one of the audiences, without the words: thousands of providers are asked per question. */
+export function acceptsAudience(p: ProviderModel, auds: readonly string[]): boolean | "unknown" {
+  if (p.allowedAudiences.length === 0) {
+    if (p.pool.poolId.includes("${") || p.providerId.includes("${")) return "unknown";
+    const re = defaultAudience(p);
+    return auds.some((a) => re.test(a));
+  }
+  if (auds.some((a) => p.allowedAudiences.includes(a))) return true;
+  return p.allowedAudiences.some((a) => a.includes("${")) ? "unknown" : false;
+}
+
+export function tokenAudiences(claims: TokenClaims): string[] {
+  return audiences(claims);
 }
 
 function checkAudience(p: ProviderModel, auds: string[]): { ok: boolean | "unknown"; reason: string } {

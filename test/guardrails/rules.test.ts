@@ -1,3 +1,4 @@
+import { celParses } from "../../src/guardrails/rules/cel-parses";
 import { entraAssignmentRequired } from "../../src/guardrails/rules/entra-assignment-required";
 import { entraNoImplicitGrant } from "../../src/guardrails/rules/entra-no-implicit-grant";
 import { entraSecretRotation } from "../../src/guardrails/rules/entra-secret-rotation";
@@ -355,5 +356,21 @@ describe("FSI-SEC-001 no plaintext secrets", () => {
       "app-dev: provider.google[0].credentials holds a literal secret",
       "app-dev: variable.token.default holds a literal secret",
     ]);
+  });
+});
+
+describe("FSI-CEL-001 every CEL expression parses", () => {
+  test("a provider condition, a mapping and an IAM condition that do not parse are each named; references count as values", () => {
+    const stack = model({
+      google_iam_workload_identity_pool_provider: {
+        p: { attribute_condition: 'assertion.org == "${var.org}" &&', attribute_mapping: { "google.subject": "assertion.sub", "attribute.x": "assertion.x)" } },
+        ok: { attribute_condition: 'assertion.org == "${var.org}"', attribute_mapping: { "google.subject": "assertion.sub" } },
+      },
+      google_project_iam_member: { g: { project: "p", role: "roles/datastore.user", member: SA, condition: { title: "t", expression: 'resource.name = "x"' } } },
+    });
+    const found = violations(celParses, stack);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^google_iam_workload_identity_pool_provider\.p: attribute_condition .* does not parse: 1:\d+: .*; attribute_mapping\["attribute\.x"\] `assertion\.x\)` does not parse/);
+    expect(found[1]).toMatch(/^google_project_iam_member\.g: condition\.expression `resource\.name = "x"` does not parse: 1:15/);
   });
 });
