@@ -1,4 +1,4 @@
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { evaluateCel, stringLiterals } from "./cel-evaluator";
 
 /** What an IAM condition is evaluated against (IAM conditions resource attributes). */
@@ -14,6 +14,15 @@ export interface ConditionVerdict {
   readonly verdict: Verdict;
   /** Why, in words; empty for an unconditioned grant. */
   readonly reason: string;
+}
+
+let toTimestamp: ((date: Date) => Timestamp) | undefined;
+
+/** request.time as CEL wants it; protobuf's runtime is loaded with the CEL engine, on first use. */
+function celTimestamp(date: Date): Timestamp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  toTimestamp ??= (require("@bufbuild/protobuf/wkt") as typeof import("@bufbuild/protobuf/wkt")).timestampFromDate;
+  return toTimestamp(date);
 }
 
 /** A Firestore database as IAM conditions see it: named by project id, `(default)` included. */
@@ -38,7 +47,7 @@ export function parseDatabaseName(name: string): { project: string; database: st
 export function evaluateCondition(expression: string | undefined, target: ConditionTarget | undefined, time: Date): ConditionVerdict {
   if (expression === undefined) return { verdict: "yes", reason: "" };
   if (expression.includes("${")) return { verdict: "unknown", reason: `condition \`${expression}\` holds a reference Terraform fills in` };
-  const out = evaluateCel(expression, { resource: target ?? {}, request: { time: timestampFromDate(time) } });
+  const out = evaluateCel(expression, { resource: target ?? {}, request: { time: celTimestamp(time) } });
   const where = target ? `for resource.name ${target.name}` : "(the resource provides no attributes)";
   switch (out.kind) {
     case "syntax":

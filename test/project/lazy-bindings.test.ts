@@ -23,3 +23,9 @@ test("loading the library's entry point loads only the core google bindings", ()
     ].sort(),
   );
 });
+
+test("loading the library's entry point does not load the CEL engine (about a quarter of a second): the simulator and the guardrails load it on first use", () => {
+  const script = `require("./src"); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /@bufbuild/.test(f)).length))`;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: repo, encoding: "utf8" });
+  expect(Number(out.trim().split("\n").pop())).toBe(0);
+});
