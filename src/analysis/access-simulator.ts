@@ -1,11 +1,11 @@
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
-import { ConditionVerdict, Verdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
-import { GrantModel, IamModel } from "./iam-model";
+import { ConditionVerdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
+import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { ParsedMember, PoolRef, parseMember } from "./members";
-import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped, isPredefinedRole, predefinedRolePermissionSet, predefinedRolePermissions } from "./role-permissions";
-import { loadSynthOutput } from "./synth-output";
+import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped } from "./role-permissions";
+import { loadSynthOutput, stackNameOf } from "./synth-output";
 import { StackModel } from "./terraform-json";
-import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, tokenAudiences } from "./token-admission";
+import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, audiences } from "./token-admission";
 
 /** The simulator's answer. */
 export enum AccessDecision {
@@ -119,7 +119,8 @@ function samePool(a: PoolRef, b: PoolRef): ConditionVerdict {
 
 export function federatedActor(identity: FederatedIdentity, steps: AccessStep[], unknowns: string[]): Actor {
   const matches = (m: ParsedMember): ConditionVerdict => {
-    if (m.kind === "public") return YES;
+    if (m.kind === "public") return m.raw === "allAuthenticatedUsers" ? { verdict: "unknown", reason: "Google does not document whether allAuthenticatedUsers includes federated identities" } : YES;
+    if (m.kind === "other" && m.raw.includes("${")) return { verdict: "unknown", reason: `member ${m.raw} is a reference Terraform fills in` };
     if (m.kind !== "federated") return NO;
     const pool = samePool(m.pool, identity.pool);
     if (pool.verdict === "no") return NO;
@@ -138,25 +139,35 @@ export function federatedActor(identity: FederatedIdentity, steps: AccessStep[],
     ...[...identity.attributes].flatMap(([k, vs]) => vs.map((v) => `principalSet://${base}/${k}/${v}`)),
     `principalSet://${base}/*`,
   ];
-  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public"], steps, unknowns };
+  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public", UNRESOLVED_MEMBER], steps, unknowns };
 }
 
-function googleActor(member: string, groups: readonly string[], steps: AccessStep[], unknowns: string[], serviceAccount?: string): Actor {
+/**
+ * A Google identity. Group membership is IAM's to resolve: the groups the request names are
+ * the truth when given; when not, a group binding may or may not include the identity.
+ */
+function googleActor(member: string, groups: readonly string[] | undefined, steps: AccessStep[], unknowns: string[], serviceAccount?: string): Actor {
   const self = parseMember(member);
-  const groupSet = new Set(groups.map((g) => g.toLowerCase()));
+  const groupSet = new Set((groups ?? []).map((g) => g.toLowerCase()));
   const email = self.kind === "google" ? self.value : undefined;
   const matches = (m: ParsedMember): ConditionVerdict => {
     if (m.kind === "public") return YES;
+    if (m.kind === "other" && m.raw.includes("${")) return { verdict: "unknown", reason: `member ${m.raw} is a reference Terraform fills in` };
     if (self.kind === "federated" && m.kind === "federated") {
       const pool = samePool(m.pool, self.pool);
       return pool.verdict !== "no" && m.key === "subject" && !m.principalSet && m.value === self.value ? pool : NO;
     }
     if (m.kind !== "google" || self.kind !== "google") return NO;
-    if (m.type === "group") return groupSet.has(m.value) || (self.type === "group" && self.value === m.value) ? YES : NO;
+    if (m.type === "group") {
+      if (groupSet.has(m.value) || (self.type === "group" && self.value === m.value)) return YES;
+      return groups === undefined && self.type !== "group"
+        ? { verdict: "unknown", reason: `whether ${member} belongs to group ${m.value} is IAM's to resolve; pass groups to decide` }
+        : NO;
+    }
     if (m.type === "domain") return email !== undefined && email.endsWith(`@${m.value}`) ? YES : NO;
     return m.type === self.type && m.value === self.value ? YES : NO;
   };
-  const keys = ["public", ...[...groupSet].map((g) => `group:${g}`)];
+  const keys = ["public", UNRESOLVED_MEMBER, ...(groups === undefined ? [ANY_GROUP] : [...groupSet].map((g) => `group:${g}`))];
   if (self.kind === "federated") keys.push(`pool:${self.pool.poolId}`);
   if (self.kind === "google") {
     keys.push(`${self.type}:${self.value}`);
@@ -199,8 +210,7 @@ export class AccessSimulator {
           } catch (e) {
             throw new Error(`AccessSimulator.fromStackJson: jsonTexts[${i}] is not JSON (${(e as Error).message})`);
           }
-          const name = (json as { "//"?: { metadata?: { stackName?: unknown } } })?.["//"]?.metadata?.stackName;
-          return new StackModel(typeof name === "string" ? name : `stack${i}`, json);
+          return new StackModel(stackNameOf(json, `stack${i}`), json);
         }),
       ),
     );
@@ -218,9 +228,11 @@ export class AccessSimulator {
     const { database, permissions, time } = validateRequest(request);
     const reasons: string[] = [];
     const starts: Actor[] = [];
+    const undecided: string[] = [];
     if (request.token !== undefined) {
-      const admissions = this.admit(request.token);
+      const admissions = admitToken(this.model, request.token);
       for (const a of admissions) {
+        if (a.verdict === "unknown" && !a.identity) undecided.push(`not known whether admitted by ${a.by} at ${a.step}: ${a.reason}`);
         if (a.verdict === "refused" || !a.identity) continue;
         const step = stepOf(AccessStepKind.TOKEN, `${a.by} admits the token as subject ${a.identity.subject}`);
         starts.push(federatedActor(a.identity, [step], a.verdict === "unknown" ? [`${a.by}: ${a.reason}`] : []));
@@ -238,7 +250,7 @@ export class AccessSimulator {
         reasons.push(`no workload identity provider trusts issuer ${JSON.stringify(request.token.iss)}; providers trust ${issuers.length > 0 ? issuers.join(", ") : "nothing (none declared)"}`);
       }
     }
-    if (request.member !== undefined) starts.push(googleActor(request.member, request.groups ?? [], [], []));
+    if (request.member !== undefined) starts.push(googleActor(request.member, request.groups, [], []));
 
     const actors = this.impersonations(starts, time, reasons);
     const chains: SimulatedAccessChain[] = [];
@@ -259,11 +271,16 @@ export class AccessSimulator {
       this.nearMisses(starts, database, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
     }
     const decisions = [...perPermission.values()];
-    const decision = decisions.every((d) => d === AccessDecision.ALLOWED)
+    let decision = decisions.every((d) => d === AccessDecision.ALLOWED)
       ? AccessDecision.ALLOWED
       : decisions.some((d) => d === AccessDecision.DENIED)
         ? AccessDecision.DENIED
         : AccessDecision.UNKNOWN;
+    // A provider that might admit the token, as an identity nobody can name yet, might also lead somewhere: not a denial.
+    if (decision === AccessDecision.DENIED && undecided.length > 0) {
+      decision = AccessDecision.UNKNOWN;
+      reasons.push(...undecided);
+    }
     if (decision === AccessDecision.UNKNOWN) for (const c of chains) reasons.push(...c.unknowns);
     return {
       decision,
@@ -274,14 +291,11 @@ export class AccessSimulator {
     };
   }
 
-  private admit(token: { [claim: string]: any }): Admission[] {
-    return admitToken(this.model, token);
-  }
-
   /** The actors plus every service account they can become, breadth first, each account once. */
   private impersonations(starts: Actor[], time: Date, reasons: string[]): Actor[] {
     const out: Actor[] = [...starts];
-    const seen = new Set<string>();
+    // Each account once, by the best path found: a definite path replaces one that is only possible.
+    const seen = new Map<string, Actor>();
     const queue = [...starts];
     while (queue.length > 0) {
       const actor = queue.shift()!;
@@ -291,16 +305,20 @@ export class AccessSimulator {
         if (member.verdict === "no") continue;
         const targets = this.impersonationTargets(g);
         for (const { email, verdict: reach } of targets) {
-          if (seen.has(email) || email === actor.serviceAccount) continue;
+          const prior = seen.get(email);
+          if ((prior && prior.unknowns.length === 0) || email === actor.serviceAccount) continue;
           const condition = evaluateCondition(g.condition, undefined, time);
           const v = combine(member, reach, condition);
           if (v.verdict === "no") {
             if (condition.verdict === "no") reasons.push(`${actor.label} cannot impersonate ${email}: ${g.resource.address} ${condition.reason}`);
             continue;
           }
-          seen.add(email);
+          const unknowns = [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])];
+          if (prior && unknowns.length > 0) continue;
           const step = stepOf(AccessStepKind.IMPERSONATION, `impersonates ${email} (${g.role} on ${describeLevel(g)})`, g);
-          const next = googleActor(`serviceAccount:${email}`, [], [...actor.steps, step], [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])], email);
+          const next = googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email);
+          if (prior) out.splice(out.indexOf(prior), 1);
+          seen.set(email, next);
           out.push(next);
           queue.push(next);
         }
@@ -353,27 +371,23 @@ export class AccessSimulator {
       if (g.level !== "project" && g.level !== "folder" && g.level !== "organization") continue;
       const member = anyMember(actor, g);
       if (member.verdict === "no") continue;
-      const role = roleHolds(this.model, g.role, permission);
-      if (!role.holds) {
-        if (role.unknown) chains.push(unknownChain(actor, g, permission, role.unknown));
-        else if (role.isFirestore) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), which does not include ${permission}`);
-        continue;
-      }
-      let scope: ConditionVerdict;
-      if (g.level === "project") {
-        scope = g.target === db.project ? YES : g.target.includes("${") ? { verdict: "unknown", reason: `${g.resource.address} is on project ${g.target}` } : NO;
-      } else {
-        scope = { verdict: "unknown", reason: `${g.resource.address} grants on ${g.level} ${g.target}; whether project ${db.project} sits under it is not in the configuration` };
-      }
+      // Where and when first: a grant on another project, or whose condition refuses the database, gives nothing whatever its role.
+      const scope = projectScope(g, db.project);
       if (scope.verdict === "no") continue;
-      const condition = isLocationScoped(permission) && g.condition !== undefined
-        ? { verdict: "unknown" as Verdict, reason: `${permission} acts on backups (projects/P/locations/L/backups/B), not on the database; whether \`${g.condition}\` admits them is not documented` }
-        : evaluateCondition(g.condition, firestoreDatabaseTarget(database), time);
+      const condition: ConditionVerdict =
+        isLocationScoped(permission) && g.condition !== undefined
+          ? { verdict: "unknown", reason: `${permission} acts on backups (projects/P/locations/L/backups/B), not on the database; whether \`${g.condition}\` admits them is not documented` }
+          : evaluateCondition(g.condition, firestoreDatabaseTarget(database), time);
+      const role = roleHolds(this.model, g.role, permission);
       if (condition.verdict === "no") {
-        reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), but its ${condition.reason}`);
+        if (role.holds) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), but its ${condition.reason}`);
         continue;
       }
-      const verdict = combine(member, scope, condition);
+      if (!role.holds && !role.unknown) {
+        if (role.isFirestore) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), which does not include ${permission}`);
+        continue;
+      }
+      const verdict = combine(member, scope, condition, role.unknown ? { verdict: "unknown", reason: role.unknown } : YES);
       const where = g.condition === undefined ? `on ${describeLevel(g)}, unconditioned` : `on ${describeLevel(g)} if ${g.condition}`;
       const step = stepOf(AccessStepKind.GRANT, `holds ${g.role} ${where}`, g);
       const unknowns = [...actor.unknowns, ...(verdict.verdict === "unknown" ? [verdict.reason] : [])];
@@ -388,24 +402,39 @@ export class AccessSimulator {
   }
 }
 
-/** How every provider (and GKE) judges the token; providers of other issuers are left out. */
-export function admitToken(model: IamModel, token: TokenClaims): Admission[] {
-  const gke = admitGkeToken(token);
-  if (gke) return [gke];
-  const candidates = model.providersTrusting(token.iss);
-  // Only providers that accept the audience can admit; the rest are judged in words only when none does.
-  const auds = tokenAudiences(token);
-  const accepting = candidates.filter((p) => acceptsAudience(p, auds) !== false);
-  return (accepting.length > 0 ? accepting : candidates).map((p) => admitThroughProvider(p, token)).filter((a) => a.issuerMatches || a.verdict !== "refused");
+/** Whether a project, folder or organization grant reaches the database's project. */
+function projectScope(g: GrantModel, project: string): ConditionVerdict {
+  if (g.level !== "project") {
+    return { verdict: "unknown", reason: `${g.resource.address} grants on ${g.level} ${g.target}; whether project ${project} sits under it is not in the configuration` };
+  }
+  if (g.target === project) return YES;
+  if (g.target === "" || g.target.includes("${") || /^[0-9]+$/.test(g.target)) {
+    return { verdict: "unknown", reason: `${g.resource.address} is on project ${g.target || "(the provider's default, not set literally)"}, which only apply can compare with ${project}` };
+  }
+  return NO;
 }
 
-function unknownChain(actor: Actor, g: GrantModel, permission: string, why: string): SimulatedAccessChain {
-  return {
-    decision: AccessDecision.UNKNOWN,
-    permissions: [permission],
-    steps: [...actor.steps, stepOf(AccessStepKind.GRANT, `holds ${g.role} on ${describeLevel(g)}`, g)],
-    unknowns: [...actor.unknowns, why],
-  };
+/**
+ * How the providers that trust the token's issuer (and GKE, for a cluster's token) judge it.
+ * Only providers that accept the audience can admit; the others are judged in words only
+ * when none does, so thousands of providers cost little per question.
+ */
+export function admitToken(model: IamModel, token: TokenClaims): Admission[] {
+  const gke = admitGkeToken(token);
+  const candidates = model.providersTrusting(token.iss);
+  const auds = audiences(token);
+  const accepting = candidates.filter((p) => acceptsAudience(p, auds) !== false);
+  const judged = (accepting.length > 0 ? accepting : candidates).map((p) => admitThroughProvider(p, token));
+  // The default audience names the project by number, unknown before apply: providers with the same pool and provider
+  // ids in several projects all match it, and only apply can tell which one the token was meant for.
+  const byName = new Map<string, number>();
+  for (const p of accepting) if (p.allowedAudiences.length === 0) byName.set(`${p.pool.poolId}/${p.providerId}`, (byName.get(`${p.pool.poolId}/${p.providerId}`) ?? 0) + 1);
+  const ambiguous = judged.map((a, i) => {
+    const p = accepting.length > 0 ? accepting[i] : undefined;
+    if (!p || a.verdict !== "admitted" || p.allowedAudiences.length > 0 || (byName.get(`${p.pool.poolId}/${p.providerId}`) ?? 0) < 2) return a;
+    return { ...a, verdict: "unknown" as const, step: "audience" as const, reason: `pool ${p.pool.poolId} with provider ${p.providerId} exists in several projects, and the audience names the project by number, known only after apply` };
+  });
+  return [...(gke ? [gke] : []), ...ambiguous.filter((a) => a.issuerMatches || a.verdict !== "refused")];
 }
 
 function describeLevel(g: GrantModel): string {
@@ -422,18 +451,14 @@ export function anyMember(actor: Actor, g: GrantModel): ConditionVerdict {
   return best;
 }
 
-/** Whether a role holds a permission: predefined roles from the data file, custom roles from the stacks. */
+/** Whether a role holds a permission (IamModel.permissionsOf), and why not known when it is not. */
 export function roleHolds(model: IamModel, role: string, permission: string): { holds: boolean; unknown?: string; isFirestore: boolean } {
-  if (isPredefinedRole(role)) {
-    const perms = predefinedRolePermissionSet(role);
-    return { holds: perms.has(permission), isFirestore: perms.has(permission) || predefinedRolePermissions(role).some((p) => p.startsWith("datastore.")) };
+  const permissions = model.permissionsOf(role);
+  if (permissions === undefined) {
+    const why = role.includes("${") ? `role ${role} is a reference Terraform fills in` : `custom role ${role} is not declared in these stacks, so its permissions are unknown`;
+    return { holds: false, unknown: why, isFirestore: false };
   }
-  const custom = model.customRoles.get(role);
-  if (custom) return { holds: custom.includes(permission), isFirestore: custom.some((p) => p.startsWith("datastore.")) };
-  if (/^(projects|organizations)\/[^/]+\/roles\/[^/]+$/.test(role) || role.includes("${")) {
-    return { holds: false, unknown: `custom role ${role} is not declared in these stacks, so its permissions are unknown`, isFirestore: false };
-  }
-  return { holds: false, isFirestore: false };
+  return { holds: permissions.has(permission), isFirestore: model.isFirestoreRole(role) };
 }
 
 /** The same path found for several permissions is one chain listing them all. */
@@ -473,7 +498,7 @@ function validateRequest(request: AccessRequest): { database: string; permission
     }
     permissions = [request.permission];
   } else {
-    const level = ACCESS_LEVEL_PERMISSIONS[request.access as FirestoreAccessLevel];
+    const level = Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_PERMISSIONS, String(request.access)) ? ACCESS_LEVEL_PERMISSIONS[request.access as FirestoreAccessLevel] : undefined;
     if (!level) throw new Error(`${where}: invalid access ${JSON.stringify(request.access)}: must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
     permissions = [...level];
   }

@@ -88,7 +88,7 @@ function templateOf(expression: string): Template | null {
       const before = expression[offset - 1];
       if (before !== undefined && /[A-Za-z0-9_]/.test(before)) return whole;
       literals.push(value);
-      return `__lit${literals.length - 1}`;
+      return `(__lit${literals.length - 1})`;
     });
     if (!text.includes('"')) t = { text, literals };
   }
@@ -137,7 +137,7 @@ function toJs(value: unknown): unknown {
 /** Every string literal in an expression, from its syntax tree (for probing what a condition admits). */
 export function stringLiterals(expression: string): string[] {
   const template = templateOf(expression);
-  if (template && planOf(template.text) !== undefined && typeof planOf(template.text) === "function") return [...new Set(template.literals)];
+  if (template && typeof planOf(template.text) === "function") return [...new Set(template.literals)];
   const cel = celEngine();
   let parsed: { expr?: unknown };
   try {

@@ -1,4 +1,5 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { TERRAFORM_INTERPOLATION } from "../core/cel";
 import { evaluateCel, stringLiterals } from "./cel-evaluator";
 
 /** What an IAM condition is evaluated against (IAM conditions resource attributes). */
@@ -72,7 +73,6 @@ export type DatabaseScope =
   | { readonly kind: "unknown"; readonly reason: string };
 
 const EPOCH = new Date(0);
-const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
 
 /**
  * Which Firestore databases a condition admits, found by evaluating it, not by reading it:
@@ -94,7 +94,8 @@ const scopes = new Map<string, DatabaseScope>();
 
 function scopeOf(expression: string, project: string | undefined): DatabaseScope {
   const placeholders: string[] = [];
-  const plain = expression.replace(INTERPOLATION, (ref) => {
+  // Each reference becomes a distinct plain word (tfrefNx) inside its string literal, and comes back in the answer.
+  const plain = expression.replace(TERRAFORM_INTERPOLATION, (ref) => {
     placeholders.push(ref);
     return `tfref${placeholders.length - 1}x`;
   });

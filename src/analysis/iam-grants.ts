@@ -1,4 +1,3 @@
-import { predefinedRolePermissions } from "./role-permissions";
 import { Json, StackModel, TfResource, block, blocks, isLiteral } from "./terraform-json";
 
 /** Where a grant applies: the level of the IAM policy it edits. */
@@ -30,50 +29,28 @@ export function isBasicRole(role: string): boolean {
   return BASIC_ROLES.has(role);
 }
 
-/** A predefined role that holds Firestore (`datastore.*`) permissions: roles/datastore.*, basic roles, Firebase roles... */
-export function isFirestoreRole(role: string): boolean {
-  return predefinedRolePermissions(role).some((p) => p.startsWith("datastore."));
-}
+/** Terraform types that declare custom roles. */
+export const CUSTOM_ROLE_TYPES: readonly string[] = ["google_project_iam_custom_role", "google_organization_iam_custom_role"];
 
-const CUSTOM_ROLE_TYPES = ["google_project_iam_custom_role", "google_organization_iam_custom_role"];
-const customRoleCache = new WeakMap<StackModel, ReadonlySet<string>>();
+/** IAM resource types by prefix: the level of the policy they edit and the argument naming what it is on. */
+const LEVELS: ReadonlyArray<readonly [string, GrantLevel, string | undefined]> = [
+  ["google_organization_iam_", "organization", "org_id"],
+  ["google_folder_iam_", "folder", "folder"],
+  ["google_project_iam_", "project", "project"],
+  ["google_service_account_iam_", "service_account", "service_account_id"],
+  ["google_storage_bucket_iam_", "storage_bucket", "bucket"],
+  ["google_bigquery_dataset_iam_", "bigquery_dataset", "dataset_id"],
+  ["google_pubsub_topic_iam_", "pubsub_topic", "topic"],
+  ["google_secret_manager_secret_iam_", "secret", "secret_id"],
+];
 
-/**
- * Names (`projects/P/roles/R`, `organizations/O/roles/R`) of the custom roles declared in
- * the stack that hold at least one Firestore permission (`datastore.*`), such as every
- * FirestoreCustomRole. A custom role declared elsewhere is unknown here, so it is not one.
- */
-export function firestoreCustomRoles(stack: StackModel): ReadonlySet<string> {
-  const cached = customRoleCache.get(stack);
-  if (cached) return cached;
-  const names = new Set<string>();
-  for (const type of CUSTOM_ROLE_TYPES) {
-    for (const role of stack.ofType(type)) {
-      const permissions: unknown[] = Array.isArray(role.config.permissions) ? role.config.permissions : [];
-      if (!permissions.some((p) => typeof p === "string" && p.startsWith("datastore."))) continue;
-      const name = stack.resolve(`\${${role.address}.name}`);
-      if (!name.includes("${")) names.add(name);
-    }
-  }
-  customRoleCache.set(stack, names);
-  return names;
-}
-
-/** A predefined Firestore role, or (resolved) a custom role of the stack with Firestore permissions. */
-export function grantsFirestore(stack: StackModel, role: string): boolean {
-  return isFirestoreRole(role) || firestoreCustomRoles(stack).has(stack.resolve(role));
+/** The argument of an IAM resource type that names what its policy is on (`bucket`, `secret_id`...). */
+export function grantTargetAttribute(type: string): string | undefined {
+  return LEVELS.find(([prefix]) => type.startsWith(prefix))?.[2];
 }
 
 function levelOf(type: string): GrantLevel {
-  if (type.startsWith("google_organization_iam_")) return "organization";
-  if (type.startsWith("google_folder_iam_")) return "folder";
-  if (type.startsWith("google_project_iam_")) return "project";
-  if (type.startsWith("google_service_account_iam_")) return "service_account";
-  if (type.startsWith("google_storage_bucket_iam_")) return "storage_bucket";
-  if (type.startsWith("google_bigquery_dataset_iam_")) return "bigquery_dataset";
-  if (type.startsWith("google_pubsub_topic_iam_")) return "pubsub_topic";
-  if (type.startsWith("google_secret_manager_secret_iam_")) return "secret";
-  return "other";
+  return LEVELS.find(([prefix]) => type.startsWith(prefix))?.[1] ?? "other";
 }
 
 const cache = new WeakMap<StackModel, readonly IamGrant[]>();

@@ -1,4 +1,5 @@
-import { IamGrant, iamGrants } from "./iam-grants";
+import { CUSTOM_ROLE_TYPES, IamGrant, grantTargetAttribute, iamGrants } from "./iam-grants";
+import { isPredefinedRole, predefinedRolePermissionSet } from "./role-permissions";
 import { ParsedMember, PoolRef, parseMember, projectOfServiceAccount, serviceAccountEmailFromId, serviceAccountEmailOf } from "./members";
 import { StackModel, TfResource, block, blocks, isLiteral } from "./terraform-json";
 
@@ -14,6 +15,8 @@ export interface ProviderModel {
   readonly attributeMapping: { readonly [key: string]: string };
   readonly attributeCondition?: string;
   readonly disabled: boolean;
+  /** What Terraform fills in that admission depends on (a mapping or audiences given as a reference, count/for_each). */
+  readonly unresolved: readonly string[];
 }
 
 /** One IAM grant with everything a reader needs resolved: what it is on, to whom, under which condition. */
@@ -34,8 +37,8 @@ export interface AuditConfigModel {
   readonly resource: TfResource;
   readonly project: string;
   readonly service: string;
-  readonly logTypes: readonly string[];
-  readonly exemptedMembers: readonly string[];
+  /** Each `audit_log_config`: a log type and the members whose entries it leaves out. */
+  readonly logs: ReadonlyArray<{ readonly logType: string; readonly exemptedMembers: readonly string[] }>;
 }
 
 export interface OrgPolicyModel {
@@ -57,13 +60,20 @@ export interface OrgPolicyModel {
  */
 export class IamModel {
   public static of(stacks: readonly StackModel[]): IamModel {
-    return new IamModel(stacks);
+    return stacks.length === 1 ? IamModel.ofStack(stacks[0]) : new IamModel(stacks);
+  }
+
+  /** The model of one stack, built once and shared by every rule and matcher that reads it. */
+  public static ofStack(stack: StackModel): IamModel {
+    let model = single.get(stack);
+    if (!model) single.set(stack, (model = new IamModel([stack])));
+    return model;
   }
 
   public readonly providers: readonly ProviderModel[];
   public readonly grants: readonly GrantModel[];
   /** Custom role name (`projects/P/roles/R`, `organizations/O/roles/R`) → its permissions. */
-  public readonly customRoles: ReadonlyMap<string, readonly string[]>;
+  public readonly customRoles: ReadonlyMap<string, ReadonlySet<string>>;
   /** Emails (lower case) of the service accounts the stacks create or name in a grant. */
   public readonly serviceAccounts: readonly string[];
   public readonly auditConfigs: readonly AuditConfigModel[];
@@ -72,13 +82,14 @@ export class IamModel {
   private readonly byMemberKey = new Map<string, GrantModel[]>();
   private readonly position = new Map<GrantModel, number>();
   private byIssuer?: Map<string, ProviderModel[]>;
+  private readonly firestoreRoles = new Map<string, boolean>();
 
   private constructor(public readonly stacks: readonly StackModel[]) {
     this.providers = stacks.flatMap(providersOf);
     this.grants = stacks.flatMap(grantsOf);
     this.grants.forEach((g, i) => this.position.set(g, i));
     for (const g of this.grants) {
-      for (const key of new Set(g.parsedMembers.map(memberKeyOf).filter((k): k is string => k !== undefined))) {
+      for (const key of new Set(g.parsedMembers.flatMap(memberKeysOf))) {
         let list = this.byMemberKey.get(key);
         if (!list) this.byMemberKey.set(key, (list = []));
         list.push(g);
@@ -130,23 +141,48 @@ export class IamModel {
     return unresolved.length === 0 ? exact : [...exact, ...unresolved];
   }
 
+  /**
+   * The permissions a role holds, as far as the simulator evaluates them: predefined roles
+   * from Google's role data, custom roles declared in these stacks from their permissions;
+   * undefined for a custom role declared elsewhere or a role Terraform fills in.
+   */
+  public permissionsOf(role: string): ReadonlySet<string> | undefined {
+    if (role.includes("${")) return undefined;
+    if (isPredefinedRole(role)) return predefinedRolePermissionSet(role);
+    return this.customRoles.get(role) ?? (/^(projects|organizations)\/[^/]+\/roles\/[^/]+$/.test(role) ? undefined : NO_PERMISSIONS);
+  }
+
+  /** Does the role hold any Firestore (`datastore.*`) permission? Unknown roles do not count. */
+  public isFirestoreRole(role: string): boolean {
+    let answer = this.firestoreRoles.get(role);
+    if (answer === undefined) this.firestoreRoles.set(role, (answer = [...(this.permissionsOf(role) ?? NO_PERMISSIONS)].some((p) => p.startsWith("datastore."))));
+    return answer;
+  }
+
   /** Service accounts of one project, as far as the stacks show them. */
   public serviceAccountsOfProject(project: string): string[] {
     return this.serviceAccounts.filter((e) => projectOfServiceAccount(e) === project);
   }
 }
 
+const single = new WeakMap<StackModel, IamModel>();
+const NO_PERMISSIONS: ReadonlySet<string> = new Set();
 const UNRESOLVED = "\u0000unresolved";
+/** Index key of members Terraform fills in: every identity must look at them, as "unknown". */
+export const UNRESOLVED_MEMBER = "unresolved";
+/** Index key of every group member: an identity whose groups nobody gave may be in any of them. */
+export const ANY_GROUP = "group:*";
 
 /**
- * The index key of a member: federated members by pool id (their project may be a number
- * or an id, compared later), Google identities by type and email, public ones together.
+ * The index keys of a member: federated members by pool id (their project may be a number
+ * or an id, compared later), Google identities by type and email (groups also under one
+ * key for all), public ones together, references Terraform fills in together.
  */
-export function memberKeyOf(m: ParsedMember): string | undefined {
-  if (m.kind === "federated") return `pool:${m.pool.poolId}`;
-  if (m.kind === "google") return `${m.type}:${m.value}`;
-  if (m.kind === "public") return "public";
-  return undefined;
+export function memberKeysOf(m: ParsedMember): string[] {
+  if (m.kind === "federated") return [`pool:${m.pool.poolId}`];
+  if (m.kind === "google") return m.type === "group" ? [`group:${m.value}`, ANY_GROUP] : [`${m.type}:${m.value}`];
+  if (m.kind === "public") return ["public"];
+  return m.raw.includes("${") ? [UNRESOLVED_MEMBER] : [];
 }
 
 function text(stack: StackModel, value: unknown): string {
@@ -154,23 +190,36 @@ function text(stack: StackModel, value: unknown): string {
 }
 
 function providersOf(stack: StackModel): ProviderModel[] {
-  return stack.ofType("google_iam_workload_identity_pool_provider").map((resource) => {
-    const c = resource.config;
-    const oidc = block(c.oidc);
-    const mapping: { [key: string]: string } = {};
-    for (const [k, v] of Object.entries((c.attribute_mapping ?? {}) as object)) if (typeof v === "string") mapping[k] = stack.resolve(v);
-    return {
-      stack,
-      resource,
-      pool: { project: stack.projectOf(resource) ?? "", poolId: text(stack, c.workload_identity_pool_id) },
-      providerId: text(stack, c.workload_identity_pool_provider_id),
-      issuer: text(stack, oidc?.issuer_uri),
-      allowedAudiences: Array.isArray(oidc?.allowed_audiences) ? oidc.allowed_audiences.map((a: unknown) => text(stack, a)) : [],
-      attributeMapping: mapping,
-      attributeCondition: typeof c.attribute_condition === "string" && c.attribute_condition !== "" ? stack.resolve(c.attribute_condition) : undefined,
-      disabled: c.disabled === true || isPoolDisabled(stack, c.workload_identity_pool_id),
-    };
-  });
+  return stack
+    .ofType("google_iam_workload_identity_pool_provider")
+    .filter((resource) => !isCountedOut(resource))
+    .map((resource) => {
+      const c = resource.config;
+      const oidc = block(c.oidc);
+      const mapping: { [key: string]: string } = {};
+      const unresolved: string[] = [];
+      if (typeof c.attribute_mapping === "string") unresolved.push(`attribute_mapping is ${c.attribute_mapping}, which Terraform fills in`);
+      else for (const [k, v] of Object.entries((c.attribute_mapping ?? {}) as object)) if (typeof v === "string") mapping[k] = stack.resolve(v);
+      if (typeof oidc?.allowed_audiences === "string") unresolved.push(`allowed_audiences is ${oidc.allowed_audiences}, which Terraform fills in`);
+      if (c.count !== undefined || c.for_each !== undefined) unresolved.push("the provider has count or for_each, which Terraform expands");
+      return {
+        stack,
+        resource,
+        pool: { project: stack.projectOf(resource) ?? "", poolId: text(stack, c.workload_identity_pool_id) },
+        providerId: text(stack, c.workload_identity_pool_provider_id),
+        issuer: text(stack, oidc?.issuer_uri),
+        allowedAudiences: Array.isArray(oidc?.allowed_audiences) ? oidc.allowed_audiences.map((a: unknown) => text(stack, a)) : [],
+        attributeMapping: mapping,
+        attributeCondition: typeof c.attribute_condition === "string" && c.attribute_condition !== "" ? stack.resolve(c.attribute_condition) : undefined,
+        disabled: c.disabled === true || c.disabled === "true" || isPoolDisabled(stack, c.workload_identity_pool_id),
+        unresolved,
+      };
+    });
+}
+
+/** `count = 0` (literally) turns a resource off; Terraform creates nothing. */
+function isCountedOut(resource: TfResource): boolean {
+  return resource.config.count === 0 || resource.config.count === "0";
 }
 
 function isPoolDisabled(stack: StackModel, poolId: unknown): boolean {
@@ -178,26 +227,16 @@ function isPoolDisabled(stack: StackModel, poolId: unknown): boolean {
   return ref?.resource.type === "google_iam_workload_identity_pool" && ref.resource.config.disabled === true;
 }
 
-/** The attribute naming what each kind of IAM resource is on. */
-const TARGET_ATTRIBUTE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^google_organization_iam_/, "org_id"],
-  [/^google_folder_iam_/, "folder"],
-  [/^google_storage_bucket_iam_/, "bucket"],
-  [/^google_bigquery_dataset_iam_/, "dataset_id"],
-  [/^google_pubsub_topic_iam_/, "topic"],
-  [/^google_secret_manager_secret_iam_/, "secret_id"],
-];
-
 function targetOf(stack: StackModel, g: IamGrant): string {
   const c = g.resource.config;
   if (g.level === "project") return stack.projectOf(g.resource) ?? "";
   if (g.level === "service_account") return serviceAccountEmailFromId(text(stack, c.service_account_id));
-  const attribute = TARGET_ATTRIBUTE.find(([p]) => p.test(g.resource.type))?.[1];
+  const attribute = grantTargetAttribute(g.resource.type);
   return attribute ? text(stack, c[attribute]) : g.resource.address;
 }
 
 function grantsOf(stack: StackModel): GrantModel[] {
-  return iamGrants(stack).map((g) => {
+  return iamGrants(stack).filter((g) => !isCountedOut(g.resource)).map((g) => {
     const members = g.members.map((m) => stack.resolve(m));
     return {
       stack,
@@ -212,13 +251,13 @@ function grantsOf(stack: StackModel): GrantModel[] {
   });
 }
 
-function customRolesOf(stack: StackModel): Array<[string, readonly string[]]> {
-  const out: Array<[string, readonly string[]]> = [];
-  for (const type of ["google_project_iam_custom_role", "google_organization_iam_custom_role"]) {
+function customRolesOf(stack: StackModel): Array<[string, ReadonlySet<string>]> {
+  const out: Array<[string, ReadonlySet<string>]> = [];
+  for (const type of CUSTOM_ROLE_TYPES) {
     for (const role of stack.ofType(type)) {
       const name = stack.resolve(`\${${role.address}.name}`);
       const permissions = Array.isArray(role.config.permissions) ? role.config.permissions.filter(isLiteral) : [];
-      if (!name.includes("${") && role.config.deleted !== true) out.push([name, permissions]);
+      if (!name.includes("${") && role.config.deleted !== true) out.push([name, new Set(permissions)]);
     }
   }
   return out;
@@ -232,8 +271,10 @@ function auditConfigsOf(stack: StackModel): AuditConfigModel[] {
       resource,
       project: stack.projectOf(resource) ?? "",
       service: text(stack, resource.config.service),
-      logTypes: logs.map((l) => text(stack, l.log_type)).filter((t) => t !== ""),
-      exemptedMembers: logs.flatMap((l) => (Array.isArray(l.exempted_members) ? l.exempted_members.map((m: unknown) => text(stack, m)) : [])),
+      logs: logs.map((l) => ({
+        logType: text(stack, l.log_type),
+        exemptedMembers: Array.isArray(l.exempted_members) ? l.exempted_members.map((m: unknown) => text(stack, m)) : [],
+      })),
     };
   });
 }

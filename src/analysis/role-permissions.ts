@@ -1,4 +1,4 @@
-import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel } from "../gcp/firestore-access";
+import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { PREDEFINED_ROLE_PERMISSIONS } from "./data/predefined-roles";
 
 /** The permission that mints an access token for a service account: what impersonation needs. */
@@ -17,15 +17,15 @@ export const ACT_AS_PERMISSIONS: readonly string[] = [
   "iam.serviceAccounts.signJwt",
 ];
 
-const NONE: ReadonlySet<string> = new Set();
-const sets = new Map<string, ReadonlySet<string>>();
-
 /** The permissions of a predefined role that the simulator evaluates; empty for a role with none of them. */
 export function predefinedRolePermissions(role: string): readonly string[] {
   return Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role) ? PREDEFINED_ROLE_PERMISSIONS[role] : [];
 }
 
-/** The same as a set, built once per role. */
+const NONE: ReadonlySet<string> = new Set();
+const sets = new Map<string, ReadonlySet<string>>();
+
+/** The same as a set, built once per role: the simulator asks thousands of times per question over large apps. */
 export function predefinedRolePermissionSet(role: string): ReadonlySet<string> {
   if (!Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role)) return NONE;
   let set = sets.get(role);
@@ -35,13 +35,6 @@ export function predefinedRolePermissionSet(role: string): ReadonlySet<string> {
 
 export function isPredefinedRole(role: string): boolean {
   return role.startsWith("roles/");
-}
-
-/** Predefined roles that hold the permission, sorted. */
-export function predefinedRolesWith(permission: string): string[] {
-  return Object.keys(PREDEFINED_ROLE_PERMISSIONS)
-    .filter((r) => PREDEFINED_ROLE_PERMISSIONS[r].includes(permission))
-    .sort();
 }
 
 /**
@@ -62,11 +55,6 @@ export const ACCESS_LEVEL_PERMISSIONS: Readonly<Record<FirestoreAccessLevel, rea
   [FirestoreAccessLevel.IMPORT_EXPORT]: ["datastore.databases.export", "datastore.databases.import"],
   [FirestoreAccessLevel.BACKUP_ADMIN]: ["datastore.backups.list", "datastore.backups.delete"],
 };
-
-/** The predefined role an access level grants, re-exported here so analysis has one entry point. */
-export function accessLevelRole(level: FirestoreAccessLevel): string {
-  return FIRESTORE_ACCESS_ROLES[level];
-}
 
 /**
  * Firestore permissions whose resource is not the database: backups live at

@@ -37,7 +37,7 @@ export const MAX_SUBJECT_BYTES = 127;
 const GKE_ISSUER = /^https:\/\/container\.googleapis\.com\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/;
 const KSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
-function audiences(claims: TokenClaims): string[] {
+export function audiences(claims: TokenClaims): string[] {
   const aud = claims.aud;
   if (typeof aud === "string") return [aud];
   return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : [];
@@ -81,21 +81,17 @@ export function acceptsAudience(p: ProviderModel, auds: readonly string[]): bool
   return p.allowedAudiences.some((a) => a.includes("${")) ? "unknown" : false;
 }
 
-export function tokenAudiences(claims: TokenClaims): string[] {
-  return audiences(claims);
-}
-
+/** The audience verdict in words, for the answer; acceptsAudience decides. */
 function checkAudience(p: ProviderModel, auds: string[]): { ok: boolean | "unknown"; reason: string } {
+  const ok = acceptsAudience(p, auds);
+  if (ok === true) return { ok, reason: "" };
   if (p.allowedAudiences.length === 0) {
-    if (p.pool.poolId.includes("${") || p.providerId.includes("${")) return { ok: "unknown", reason: "the provider's id is a reference Terraform fills in, so its default audience is unknown" };
-    const re = defaultAudience(p);
-    if (auds.some((a) => re.test(a))) return { ok: true, reason: "" };
+    if (ok === "unknown") return { ok, reason: "the provider's id is a reference Terraform fills in, so its default audience is unknown" };
     const name = `//iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/${p.pool.poolId}/providers/${p.providerId}`;
-    return { ok: false, reason: `aud ${JSON.stringify(auds)} is not the provider's own name ${name} (allowed_audiences is empty; NUMBER is the project number, not its id)` };
+    return { ok, reason: `aud ${JSON.stringify(auds)} is not the provider's own name ${name} (allowed_audiences is empty; NUMBER is the project number, not its id)` };
   }
-  if (auds.some((a) => p.allowedAudiences.includes(a))) return { ok: true, reason: "" };
-  if (p.allowedAudiences.some((a) => a.includes("${"))) return { ok: "unknown", reason: "allowed_audiences holds references Terraform fills in" };
-  return { ok: false, reason: `aud ${JSON.stringify(auds)} is none of allowed_audiences ${JSON.stringify(p.allowedAudiences)}` };
+  if (ok === "unknown") return { ok, reason: "allowed_audiences holds references Terraform fills in" };
+  return { ok, reason: `aud ${JSON.stringify(auds)} is none of allowed_audiences ${JSON.stringify(p.allowedAudiences)}` };
 }
 
 function refused(by: string, step: AdmissionStep, reason: string, issuerMatches = true): Admission {
@@ -115,14 +111,18 @@ function unknown(by: string, step: AdmissionStep, reason: string): Admission {
 export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Admission {
   const by = providerLabel(p);
   if (p.issuer.includes("${")) return { ...unknown(by, "issuer", `issuer_uri is a reference Terraform fills in (${p.issuer})`), issuerMatches: false };
+  if (p.issuer === "") return refused(by, "issuer", "is not an OIDC provider", false);
   if (p.issuer !== claims.iss) return refused(by, "issuer", `trusts issuer ${p.issuer || "(none: not an OIDC provider)"}, not ${JSON.stringify(claims.iss)}`, false);
   if (p.disabled) return refused(by, "provider", "the provider or its pool is disabled");
+  if (p.unresolved.length > 0) return unknown(by, "provider", p.unresolved.join("; "));
   const aud = checkAudience(p, audiences(claims));
   if (aud.ok === false) return refused(by, "audience", aud.reason);
   // Not knowing the audience yet does not stop a later step from refusing the token for sure.
   let pending = aud.ok === "unknown" ? unknown(by, "audience", aud.reason) : undefined;
 
   const attributes = new Map<string, string[]>();
+  // What the condition sees under `attribute`: each value as mapped, a list staying a list.
+  const attributeValues: { [name: string]: unknown } = {};
   let subject: string | undefined;
   let groups: string[] = [];
   for (const key of Object.keys(p.attributeMapping).sort()) {
@@ -147,7 +147,10 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
     }
     if (key === "google.subject") subject = values.join("");
     else if (key === "google.groups") groups = values as string[];
-    else attributes.set(key, values as string[]);
+    else if (key.startsWith("attribute.")) {
+      attributes.set(key, values as string[]);
+      attributeValues[key.slice("attribute.".length)] = out.value;
+    }
   }
   if (subject === undefined || subject === "") return refused(by, "google.subject", "the mapping gives no google.subject");
   const bytes = Buffer.byteLength(subject, "utf8");
@@ -156,8 +159,7 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
   if (p.attributeCondition !== undefined) {
     const condition = p.attributeCondition;
     if (condition.includes("${")) return unknown(by, "attribute_condition", "the condition holds a reference Terraform fills in");
-    const attributeMap = Object.fromEntries([...attributes].map(([k, v]) => [k.slice("attribute.".length), v.length === 1 ? v[0] : v]));
-    const out = evaluateCel(condition, { assertion: claims, google: { subject, groups }, attribute: attributeMap });
+    const out = evaluateCel(condition, { assertion: claims, google: { subject, groups }, attribute: attributeValues });
     if (out.kind === "syntax") return refused(by, "attribute_condition", `\`${condition}\` does not parse (${out.message}); Google rejects the provider`);
     if (out.kind === "unsupported") return unknown(by, "attribute_condition", `\`${condition}\` uses what this engine lacks (${out.message})`);
     if (out.kind === "error") return refused(by, "attribute_condition", `\`${condition}\` fails on this token (${out.message}), which Google treats as not true`);

@@ -12,8 +12,8 @@ export function celEngine(): typeof Cel {
   return (loaded ??= require("@bufbuild/cel") as typeof Cel);
 }
 
-/** `${...}` interpolations Terraform fills in later; see `withoutInterpolations`. */
-const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
+/** `${...}` interpolations Terraform fills in later (one level of nested braces, as in `${lookup(x, {a = 1})}`). */
+export const TERRAFORM_INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
 
 /**
  * The expression with each Terraform interpolation replaced by a placeholder of the same
@@ -21,7 +21,7 @@ const INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
  * written around a reference can still be parsed before Terraform fills it in.
  */
 export function withoutInterpolations(expression: string): string {
-  return expression.replace(INTERPOLATION, "tf_value");
+  return expression.replace(TERRAFORM_INTERPOLATION, "tf_value");
 }
 
 /**

@@ -3,7 +3,7 @@ import { capabilitiesOf } from "../analysis/capabilities";
 import { databaseScopeOf } from "../analysis/conditions";
 import { IamModel } from "../analysis/iam-model";
 import { describeFederatedMatch, parseMember, projectOfServiceAccount } from "../analysis/members";
-import { GET_ACCESS_TOKEN, isPredefinedRole, predefinedRolePermissions } from "../analysis/role-permissions";
+import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
 import { StackModel } from "../analysis/terraform-json";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../core/issuers";
 import { environmentOf } from "../guardrails/environment";
@@ -83,12 +83,6 @@ function describe(member: string, issuers: Map<string, string[]>): { identity: s
   return { identity: member, issuer: "", federated: false, gke: false };
 }
 
-/** The Firestore permissions a role holds: predefined from Google's role data, custom from the stacks. */
-export function firestorePermissionsOf(model: IamModel, role: string): string[] {
-  const all = isPredefinedRole(role) ? predefinedRolePermissions(role) : model.customRoles.get(role) ?? [];
-  return all.filter((p) => p.startsWith("datastore."));
-}
-
 /**
  * Builds every chain of one environment from the IAM model. Impersonation (any role with
  * iam.serviceAccounts.getAccessToken) is indexed once per environment, by service account
@@ -110,11 +104,11 @@ export function chainsOf(environment: string, stacks: readonly StackModel[]): Ac
   const push = (c: AccessChain) => chains.set(JSON.stringify(c), c);
   for (const g of model.grants) {
     if (g.level !== "project") continue;
-    const permissions = firestorePermissionsOf(model, g.role);
+    const permissions = [...(model.permissionsOf(g.role) ?? [])].filter((p) => p.startsWith("datastore.")).sort();
     if (permissions.length === 0) continue;
     const project = g.target;
+    // Anything but one database is shown as the whole project: a reviewer must see a grant the probes could not place.
     const scope = databaseScopeOf(g.condition, project);
-    if (scope.kind === "none") continue;
     const base = {
       environment,
       stack: g.stack.name,

@@ -18,7 +18,7 @@ export interface CliIo {
 const USAGE = `Usage:
   cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]
   cdktf-firestore-identity report  [cdktf.out | cdk.tf.json] [--format markdown|json] [--out FILE]
-  cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL]...)
+  cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL... | --no-groups])
                                    --database projects/P/databases/D (--permission P | --access LEVEL)
                                    [--time ISO-8601] [--format text|json]
 
@@ -28,6 +28,8 @@ report   prints who can reach which Firestore database, per environment.
 explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
          BACKUP_ADMIN) on the database, with every chain or where each one stopped.
+         A member's Google groups are IAM's to know: name them with --group, or say
+         --no-groups; otherwise a group binding makes the answer unknown.
          Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.
 `;
 
@@ -39,7 +41,8 @@ interface Args {
   report: boolean;
   token?: string;
   member?: string;
-  groups: string[];
+  /** undefined: membership unknown; []: in no group. */
+  groups?: string[];
   database?: string;
   permission?: string;
   access?: string;
@@ -58,6 +61,7 @@ function parse(argv: readonly string[]): Args {
       token: { type: "string" },
       member: { type: "string" },
       group: { type: "string", multiple: true },
+      "no-groups": { type: "boolean" },
       database: { type: "string" },
       permission: { type: "string" },
       access: { type: "string" },
@@ -73,7 +77,7 @@ function parse(argv: readonly string[]): Args {
     report: !values["no-report"],
     token: values.token,
     member: values.member,
-    groups: values.group ?? [],
+    groups: values["no-groups"] ? [] : values.group,
     database: values.database,
     permission: values.permission,
     access: values.access,
@@ -131,7 +135,7 @@ function explain(args: Args, io: CliIo, cwd: string): number {
   const answer = simulator.explain({
     token,
     member: args.member,
-    groups: args.groups.length > 0 ? args.groups : undefined,
+    groups: args.groups,
     database: args.database,
     permission: args.permission,
     access: args.access as FirestoreAccessLevel | undefined,

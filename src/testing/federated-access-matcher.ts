@@ -59,6 +59,8 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
     return { admission: a, actor, inPrincipal, bindings };
   });
   const passing = findings.filter((f) => f.inPrincipal && f.bindings.length > 0);
+  const undecided = passing.length > 0 ? [] : findings.flatMap((f) => model.grants.filter((g) => anyMember(f.actor, g).verdict === "unknown").map((g) => `${g.resource.address} may name the identity: ${anyMember(f.actor, g).reason}`));
+  if (undecided.length > 0) throw new Error(`${MATCHER}: cannot tell offline whether the identity is bound:\n${bullets(undecided).join("\n")}`);
   if (passing.length === 0 && unknown.length > 0) {
     throw new Error(`${MATCHER}: cannot tell offline whether the token is admitted:\n${bullets(unknown.map((a) => `${a.by} at ${a.step}: ${a.reason}`)).join("\n")}`);
   }
@@ -71,7 +73,7 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
       if (admissions.length === 0 && issuerNote.length === 0) lines.push(`  no workload identity pool provider trusts issuer ${JSON.stringify(token.iss)}`);
       lines.push(...bullets(admissions.filter((a) => a.verdict === "refused").map((a) => `refused by ${a.by} at ${a.step}: ${a.reason}`)));
       for (const f of findings) {
-        lines.push(`  ${f.admission.by} admits it as subject ${f.actor.label.replace(/^.*: subject /, "")}, which is:`, ...bullets(f.actor.members, "    "));
+        lines.push(`  ${f.admission.by} admits it as subject ${f.admission.identity!.subject}, which is:`, ...bullets(f.actor.members, "    "));
         if (!f.inPrincipal) lines.push(`  not a member of ${principal!.raw}`);
         if (f.bindings.length === 0) {
           const pool = f.admission.identity!.pool.poolId;
@@ -85,7 +87,7 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
     () => [
       "Expected Google to refuse the token or the identity to be bound to nothing, but:",
       ...passing.flatMap((f) => [
-        `  ${f.admission.by} admits it as subject ${f.actor.label.replace(/^.*: subject /, "")}`,
+        `  ${f.admission.by} admits it as subject ${f.admission.identity!.subject}`,
         ...bullets(f.bindings.map((g) => `bound by ${g.resource.address}: ${g.role} on ${g.level.replace(/_/g, " ")} ${g.target}${g.condition ? ` if ${g.condition}` : ""}`), "    "),
       ]),
     ],

@@ -1,5 +1,5 @@
 import { firestoreDatabaseCondition } from "../gcp/firestore-access";
-import { grantsFirestore } from "../analysis/iam-grants";
+import { IamModel } from "../analysis/iam-model";
 import { FoundGrant, describeGrant, foundGrants, inProjectOf, isFirestoreGrant } from "./found-grants";
 import { ExpectedGrant, FirestoreGrantExpectation, describeExpected, expectedGrant } from "./grant-expectation";
 import { MatcherResult, bullets, result } from "./matcher-result";
@@ -73,7 +73,7 @@ export function toOnlyGrantFirestoreAccess(received: unknown, expected: readonly
   }
   const missing = wanted.filter((_, i) => !matched.has(i));
   const unknownRole = (w: ExpectedGrant) =>
-    grantsFirestore(stack.model, w.role) ? "" : " (not a Firestore role of this stack: roles/datastore.*, or a custom role declared in it with datastore.* permissions)";
+    IamModel.ofStack(stack.model).isFirestoreRole(stack.model.resolve(w.role)) ? "" : " (not a Firestore role of this stack: roles/datastore.*, or a custom role declared in it with datastore.* permissions)";
   return result(
     ONLY,
     extra.length === 0 && missing.length === 0,

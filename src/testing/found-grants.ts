@@ -1,4 +1,5 @@
-import { GrantLevel, grantsFirestore, iamGrants } from "../analysis/iam-grants";
+import { GrantLevel, iamGrants } from "../analysis/iam-grants";
+import { IamModel } from "../analysis/iam-model";
 import { databaseScopeOf } from "../analysis/conditions";
 import { parseMember } from "../analysis/members";
 import { StackModel } from "../analysis/terraform-json";
@@ -71,7 +72,7 @@ export function foundGrants(model: StackModel): FoundGrant[] {
  * organization grant reaches every project's databases, so it always counts).
  */
 export function isFirestoreGrant(model: StackModel, g: FoundGrant): boolean {
-  return (g.level === "project" || g.level === "folder" || g.level === "organization") && grantsFirestore(model, g.role);
+  return (g.level === "project" || g.level === "folder" || g.level === "organization") && IamModel.ofStack(model).isFirestoreRole(model.resolve(g.role));
 }
 
 /** True when a project-level grant sits in the database's project (or its project is unknown). */

@@ -21,13 +21,15 @@ function variants(value: unknown): unknown[] {
  * From one legitimate token, the tokens that must be refused: each named pinning claim
  * changed (suffix, prefix, case, truncation; each list element dropped), another issuer and
  * another audience. Feed them to `.not.toAllowFirestoreAccess` or a property test. Claims
- * not named here (build numbers, commit ids) are not pins and stay as they are.
+ * not named here (build numbers, commit ids) are not pins and stay as they are. A changed
+ * value can happen to be another legitimate one (`prod2` truncated is `prod`): pick pins
+ * whose variants your configuration must all refuse.
  */
 export function nearMisses(token: { readonly [claim: string]: unknown }, pinningClaims: readonly string[]): NearMiss[] {
   if (token === null || typeof token !== "object") throw new Error(`nearMisses: token must be the decoded claims object, got ${typeof token}`);
   const out: NearMiss[] = [];
   for (const claim of pinningClaims) {
-    if (!(claim in token)) throw new Error(`nearMisses: the token has no claim ${claim}; name claims the legitimate token carries`);
+    if (!Object.prototype.hasOwnProperty.call(token, claim)) throw new Error(`nearMisses: the token has no claim ${claim}; name claims the legitimate token carries`);
     for (const v of variants(token[claim])) out.push({ change: `${claim} ${JSON.stringify(token[claim])} -> ${JSON.stringify(v)}`, token: { ...token, [claim]: v } });
   }
   if (typeof token.iss === "string") out.push({ change: `iss -> another issuer`, token: { ...token, iss: `${token.iss.replace(/\/$/, "")}.evil.example/` } });

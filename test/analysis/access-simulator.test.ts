@@ -116,19 +116,92 @@ describe("token admission and impersonation", () => {
   });
 });
 
+describe("what cannot be known offline is unknown, never a guessed denial", () => {
+  const provider = (over: object) => ({
+    project: "p",
+    workload_identity_pool_id: "ci",
+    workload_identity_pool_provider_id: "gh",
+    attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
+    attribute_condition: 'assertion.repository_owner == "contoso"',
+    oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
+    ...over,
+  });
+  const grantToRepo = { g: grant("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app`, `resource.name == "${DB}"`) };
+  const token = githubToken("contoso/app", "refs/heads/main", providerAudience("ci", "gh"));
+  const read = (s: AccessSimulator, t: object = token) => s.explain({ token: t, database: DB, permission: "datastore.entities.get" });
+
+  test("a condition Terraform fills in", () => {
+    const s = sim({ google_iam_workload_identity_pool_provider: { p: provider({ attribute_condition: 'assertion.repository_owner == "${var.owner}"' }) }, google_project_iam_member: grantToRepo });
+    expect(read(s).decision).toBe(AccessDecision.UNKNOWN);
+  });
+
+  test("the same pool and provider ids in two projects: the audience's project number decides, after apply", () => {
+    const s = sim({
+      google_iam_workload_identity_pool_provider: { p: provider({}), q: provider({ project: "q" }) },
+      google_project_iam_member: grantToRepo,
+    });
+    const answer = read(s);
+    expect(answer.decision).toBe(AccessDecision.UNKNOWN);
+    expect(answer.reasons.join()).toContain("exists in several projects");
+  });
+
+  test("a Google member's groups, unless the request names them", () => {
+    const s = sim({ google_project_iam_member: { g: grant("roles/datastore.viewer", "group:ops@x.example", `resource.name == "${DB}"`) } });
+    expect(ask(s, "user:a@x.example").decision).toBe(AccessDecision.UNKNOWN);
+    expect(s.explain({ member: "user:a@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
+  });
+
+  test("a role or member Terraform fills in; allAuthenticatedUsers for a federated identity", () => {
+    const unresolved = sim({
+      google_iam_workload_identity_pool_provider: { p: provider({}) },
+      google_project_iam_member: {
+        r: grant("${var.role}", "user:a@x.example", `resource.name == "${DB}"`),
+        m: grant("roles/datastore.viewer", "${var.member}", `resource.name == "${DB}"`),
+      },
+    });
+    const user = unresolved.explain({ member: "user:a@x.example", groups: [], database: DB, permission: "datastore.entities.get" });
+    expect(user.decision).toBe(AccessDecision.UNKNOWN);
+    expect(user.reasons).toEqual(["member ${var.member} is a reference Terraform fills in", "role ${var.role} is a reference Terraform fills in"]);
+    expect(read(unresolved).decision).toBe(AccessDecision.UNKNOWN);
+    const everyone = sim({
+      google_iam_workload_identity_pool_provider: { p: provider({}) },
+      google_project_iam_member: { all: grant("roles/datastore.viewer", "allAuthenticatedUsers", `resource.name == "${DB}"`) },
+    });
+    expect(read(everyone).reasons).toEqual(["Google does not document whether allAuthenticatedUsers includes federated identities"]);
+    expect(everyone.explain({ member: "user:a@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
+  });
+
+  test("what is definite stays definite: count = 0 creates nothing, a literal inside `in` lists is read as written", () => {
+    const s = sim({
+      google_iam_workload_identity_pool_provider: { p: provider({ attribute_condition: '"contoso"in [assertion.repository_owner]' }) },
+      google_project_iam_member: { ...grantToRepo, off: { ...grant("roles/datastore.owner", "user:a@x.example"), count: 0 } },
+    });
+    expect(read(s).decision).toBe(AccessDecision.ALLOWED);
+    expect(s.explain({ member: "user:a@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
+  });
+});
+
 test("CEL syntax errors are found before apply", () => {
   expect(celSyntaxError("assertion.sub ==")).toContain("1:15");
   expect(celSyntaxError('assertion.org == "${var.org}"')).toBeUndefined();
 });
 
-test("explain CLI: exit 0 allowed, 1 denied, 2 bad input", () => {
+test("explain CLI: exit 0 allowed, 1 denied, 3 unknown, 2 bad input", () => {
   const dir = require("path").join(__dirname, "..", "fixtures", "synth-output");
   const run = (...argv: string[]) => {
     let out = "";
     const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
     return { code, out };
   };
-  const denied = run("explain", dir, "--member", "user:nobody@x.example", "--database", "projects/acme-dev/databases/app", "--access", "READ");
+  const ask = ["--database", "projects/acme-dev/databases/app", "--access", "READ"];
+  // The fixture grants roles/datastore.viewer to group:analysts@acme.example: membership decides.
+  const unknown = run("explain", dir, "--member", "user:nobody@x.example", ...ask);
+  expect(unknown.code).toBe(3);
+  expect(unknown.out).toContain("whether user:nobody@x.example belongs to group analysts@acme.example is IAM's to resolve");
+  const allowed = run("explain", dir, "--member", "user:ann@acme.example", "--group", "analysts@acme.example", ...ask, "--format", "json");
+  expect(allowed.code).toBe(0);
+  expect(JSON.parse(allowed.out).chains[0].steps[0].address).toMatch(/^google_project_iam_member\./);
+  const denied = run("explain", dir, "--member", "user:nobody@x.example", "--no-groups", ...ask);
   expect(denied.code).toBe(1);
   expect(denied.out).toContain("DENIED: datastore.entities.get, datastore.entities.list on projects/acme-dev/databases/app");
   expect(run("explain", dir, "--member", "user:x@x.example", "--database", "nope", "--access", "READ").code).toBe(2);

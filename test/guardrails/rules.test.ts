@@ -73,6 +73,9 @@ describe("FSI-IAM-003 no project-level impersonation roles", () => {
       "iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken, iam.serviceAccounts.implicitDelegation, iam.serviceAccounts.signBlob, iam.serviceAccounts.signJwt",
     "roles/iam.workloadIdentityUser": "iam.serviceAccounts.getAccessToken, iam.serviceAccounts.getOpenIdToken",
   };
+  test("Google's service agent roles, granted by Google to its own agents, are not flagged", () => {
+    expect(violations(noBroadImpersonation, model({ google_project_iam_member: { x: { project: "p", role: "roles/aiplatform.serviceAgent", member: SA } } }))).toEqual([]);
+  });
   test.each(Object.keys(ACT_AS))("%s at project level", (role) => {
     expect(violations(noBroadImpersonation, model({ google_project_iam_member: { x: { project: "p", role, member: SA } } }))).toEqual([
       `google_project_iam_member.x: ${role} (${ACT_AS[role]}) granted at project level`,

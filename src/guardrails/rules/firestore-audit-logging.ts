@@ -1,18 +1,13 @@
-import { iamGrants, isFirestoreRole } from "../../analysis/iam-grants";
+import { AuditConfigModel, IamModel } from "../../analysis/iam-model";
 import { AppRule, GuardrailLevel, RuleResult, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, TfResource, blocks } from "../../analysis/terraform-json";
+import { StackModel, TfResource } from "../../analysis/terraform-json";
 
 const AUDITED_SERVICES = new Set(["datastore.googleapis.com", "allServices"]);
 const REQUIRED = ["DATA_READ", "DATA_WRITE"];
 
 /** Log types an audit config turns on without exemptions; exempted types do not count. */
-function fullyLogged(config: TfResource): Set<string> {
-  const logged = new Set<string>();
-  for (const entry of blocks(config.config.audit_log_config)) {
-    const exempted = Array.isArray(entry.exempted_members) && entry.exempted_members.length > 0;
-    if (!exempted && typeof entry.log_type === "string") logged.add(entry.log_type);
-  }
-  return logged;
+function fullyLogged(config: AuditConfigModel): string[] {
+  return config.logs.filter((l) => l.exemptedMembers.length === 0 && l.logType !== "").map((l) => l.logType);
 }
 
 /**
@@ -31,23 +26,20 @@ export const firestoreAuditLogging: AppRule = {
   fix: "Declare google_project_iam_audit_config { service = \"datastore.googleapis.com\" } with DATA_READ and DATA_WRITE in some stack (FirestoreAuditLogging).",
   evaluate(stacks: readonly StackModel[]): RuleResult[] {
     const logged = new Map<string, Set<string>>();
-    for (const stack of stacks) {
-      for (const config of stack.ofType("google_project_iam_audit_config")) {
-        if (!AUDITED_SERVICES.has(config.config.service)) continue;
-        const project = stack.projectOf(config) ?? "";
-        const types = logged.get(project) ?? new Set<string>();
-        for (const t of fullyLogged(config)) types.add(t);
-        logged.set(project, types);
-      }
+    for (const config of IamModel.of(stacks).auditConfigs) {
+      if (!AUDITED_SERVICES.has(config.service)) continue;
+      const types = logged.get(config.project) ?? new Set<string>();
+      for (const t of fullyLogged(config)) types.add(t);
+      logged.set(config.project, types);
     }
     const results: RuleResult[] = [];
     for (const stack of stacks) {
       // One verdict per project and stack, on the first grant, so a suppression has one stable home.
+      const model = IamModel.ofStack(stack);
       const firstGrant = new Map<string, TfResource>();
-      for (const g of iamGrants(stack)) {
-        if (g.level !== "project" || !isFirestoreRole(g.role)) continue;
-        const project = stack.projectOf(g.resource) ?? "";
-        if (!firstGrant.has(project)) firstGrant.set(project, g.resource);
+      for (const g of model.grants) {
+        if (g.level !== "project" || !model.isFirestoreRole(g.role)) continue;
+        if (!firstGrant.has(g.target)) firstGrant.set(g.target, g.resource);
       }
       if (firstGrant.size === 0) {
         results.push(notApplicable(stack));

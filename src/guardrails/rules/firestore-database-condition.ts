@@ -1,5 +1,6 @@
 import { databaseScopeOf } from "../../analysis/conditions";
-import { grantsFirestore, iamGrants, isBasicRole } from "../../analysis/iam-grants";
+import { iamGrants, isBasicRole } from "../../analysis/iam-grants";
+import { IamModel } from "../../analysis/iam-model";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel } from "../../analysis/terraform-json";
 
@@ -18,7 +19,8 @@ export const firestoreDatabaseCondition: StackRule = {
     "the like admit a probe, so only a condition that admits its one database counts. Basic roles have their own rule.",
   fix: "Add condition { title, expression = \"resource.name == \\\"projects/P/databases/D\\\"\" }, e.g. FirestoreDatabase.grantReadWrite().",
   evaluate(stack: StackModel): RuleResult[] {
-    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && !isBasicRole(g.role) && grantsFirestore(stack, g.role));
+    const model = IamModel.ofStack(stack);
+    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && !isBasicRole(g.role) && model.isFirestoreRole(stack.resolve(g.role)));
     if (grants.length === 0) return [notApplicable(stack)];
     return grants.map((g) => {
       const condition = g.condition === undefined ? undefined : stack.resolve(g.condition);

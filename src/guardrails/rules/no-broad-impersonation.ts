@@ -1,6 +1,6 @@
 import { iamGrants, isBasicRole } from "../../analysis/iam-grants";
 import { IamModel } from "../../analysis/iam-model";
-import { ACT_AS_PERMISSIONS, isPredefinedRole, predefinedRolePermissions } from "../../analysis/role-permissions";
+import { ACT_AS_PERMISSIONS } from "../../analysis/role-permissions";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel, TfResource } from "../../analysis/terraform-json";
 
@@ -10,9 +10,9 @@ import { StackModel, TfResource } from "../../analysis/terraform-json";
  * to its own agents.
  */
 function actAsPermissions(model: IamModel, role: string): string[] {
-  if (isBasicRole(role) || /\/[A-Za-z]*[sS]erviceAgent$/.test(role)) return [];
-  const permissions = isPredefinedRole(role) ? predefinedRolePermissions(role) : model.customRoles.get(role) ?? [];
-  return permissions.filter((p) => ACT_AS_PERMISSIONS.includes(p));
+  if (isBasicRole(role) || /[./][A-Za-z]*[sS]erviceAgent$/.test(role)) return [];
+  const permissions = model.permissionsOf(role) ?? new Set<string>();
+  return ACT_AS_PERMISSIONS.filter((p) => permissions.has(p)).sort();
 }
 
 export const noBroadImpersonation: StackRule = {
@@ -28,7 +28,7 @@ export const noBroadImpersonation: StackRule = {
   evaluate(stack: StackModel): RuleResult[] {
     const relevant = iamGrants(stack).filter((g) => g.level === "project" || g.level === "folder" || g.level === "organization");
     if (relevant.length === 0) return [notApplicable(stack)];
-    const model = IamModel.of([stack]);
+    const model = IamModel.ofStack(stack);
     const bad = new Map<TfResource, string>();
     const all = new Set<TfResource>();
     for (const g of relevant) {
