@@ -270,18 +270,7 @@ export class AccessSimulator {
     if ([...perPermission.values()].includes(AccessDecision.DENIED)) {
       this.nearMisses(starts, database, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
     }
-    const decisions = [...perPermission.values()];
-    let decision = decisions.every((d) => d === AccessDecision.ALLOWED)
-      ? AccessDecision.ALLOWED
-      : decisions.some((d) => d === AccessDecision.DENIED)
-        ? AccessDecision.DENIED
-        : AccessDecision.UNKNOWN;
-    // A provider that might admit the token, as an identity nobody can name yet, might also lead somewhere: not a denial.
-    if (decision === AccessDecision.DENIED && undecided.length > 0) {
-      decision = AccessDecision.UNKNOWN;
-      reasons.push(...undecided);
-    }
-    if (decision === AccessDecision.UNKNOWN) for (const c of chains) reasons.push(...c.unknowns);
+    const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
     return {
       decision,
       chains: mergeChains(chains),
@@ -289,6 +278,29 @@ export class AccessSimulator {
       members: [...new Set(starts.flatMap((s) => s.members))],
       permissions,
     };
+  }
+
+  /**
+   * Every permission allowed is ALLOWED, any one denied is DENIED, else UNKNOWN; then what
+   * the chains cannot see: a deny policy may take an allow away, and a provider that may
+   * admit the token as an identity nobody can name yet may lead somewhere.
+   */
+  private decide(decisions: readonly AccessDecision[], undecided: readonly string[], chains: readonly SimulatedAccessChain[], reasons: string[]): AccessDecision {
+    let decision = decisions.every((d) => d === AccessDecision.ALLOWED)
+      ? AccessDecision.ALLOWED
+      : decisions.some((d) => d === AccessDecision.DENIED)
+        ? AccessDecision.DENIED
+        : AccessDecision.UNKNOWN;
+    if (decision === AccessDecision.ALLOWED && this.model.denyPolicies.length > 0) {
+      decision = AccessDecision.UNKNOWN;
+      reasons.push(`the stacks declare IAM deny policies (${this.model.denyPolicies.map((d) => d.address).join(", ")}), which this simulator does not evaluate`);
+    }
+    if (decision === AccessDecision.DENIED && undecided.length > 0) {
+      decision = AccessDecision.UNKNOWN;
+      reasons.push(...undecided);
+    }
+    if (decision === AccessDecision.UNKNOWN) for (const c of chains) reasons.push(...c.unknowns);
+    return decision;
   }
 
   /** The actors plus every service account they can become, breadth first, each account once. */
@@ -305,6 +317,10 @@ export class AccessSimulator {
         if (member.verdict === "no") continue;
         const targets = this.impersonationTargets(g);
         for (const { email, verdict: reach } of targets) {
+          if (this.model.disabledServiceAccounts.has(email)) {
+            reasons.push(`${actor.label} could impersonate ${email}, but the account is disabled`);
+            continue;
+          }
           const prior = seen.get(email);
           if ((prior && prior.unknowns.length === 0) || email === actor.serviceAccount) continue;
           const condition = evaluateCondition(g.condition, undefined, time);

@@ -78,6 +78,10 @@ export class IamModel {
   public readonly serviceAccounts: readonly string[];
   public readonly auditConfigs: readonly AuditConfigModel[];
   public readonly orgPolicies: readonly OrgPolicyModel[];
+  /** Emails of service accounts declared with `disabled = true`: nobody can act as them. */
+  public readonly disabledServiceAccounts: ReadonlySet<string>;
+  /** IAM deny policies, which the simulator does not evaluate: their presence makes an allow uncertain. */
+  public readonly denyPolicies: readonly TfResource[];
 
   private readonly byMemberKey = new Map<string, GrantModel[]>();
   private readonly position = new Map<GrantModel, number>();
@@ -99,12 +103,17 @@ export class IamModel {
     this.auditConfigs = stacks.flatMap(auditConfigsOf);
     this.orgPolicies = stacks.flatMap(orgPoliciesOf);
     const accounts = new Set<string>();
+    const disabled = new Set<string>();
     for (const stack of stacks) {
       for (const sa of stack.ofType("google_service_account")) {
         const email = stack.resolve(`\${${sa.address}.email}`);
-        if (!email.includes("${")) accounts.add(email.toLowerCase());
+        if (email.includes("${")) continue;
+        accounts.add(email.toLowerCase());
+        if (sa.config.disabled === true || sa.config.disabled === "true") disabled.add(email.toLowerCase());
       }
     }
+    this.disabledServiceAccounts = disabled;
+    this.denyPolicies = stacks.flatMap((s) => s.ofType("google_iam_deny_policy"));
     for (const g of this.grants) {
       if (g.level === "service_account" && !g.target.includes("${")) accounts.add(g.target);
       for (const m of g.members) {
@@ -257,7 +266,9 @@ function customRolesOf(stack: StackModel): Array<[string, ReadonlySet<string>]> 
     for (const role of stack.ofType(type)) {
       const name = stack.resolve(`\${${role.address}.name}`);
       const permissions = Array.isArray(role.config.permissions) ? role.config.permissions.filter(isLiteral) : [];
-      if (!name.includes("${") && role.config.deleted !== true) out.push([name, new Set(permissions)]);
+      // A disabled or deleted custom role grants nothing, whoever holds it.
+      const off = role.config.deleted === true || role.config.stage === "DISABLED";
+      if (!name.includes("${")) out.push([name, new Set(off ? [] : permissions)]);
     }
   }
   return out;

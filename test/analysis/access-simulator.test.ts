@@ -181,6 +181,25 @@ describe("what cannot be known offline is unknown, never a guessed denial", () =
   });
 });
 
+test("a disabled account cannot be impersonated, a disabled custom role grants nothing, a deny policy makes an allow uncertain", () => {
+  const base = {
+    google_service_account: { sa: { account_id: "runner", project: "p", disabled: true } },
+    google_service_account_iam_member: { i: { service_account_id: `projects/p/serviceAccounts/${SA}`, role: "roles/iam.serviceAccountTokenCreator", member: "user:u@x.example" } },
+    google_project_iam_custom_role: { r: { project: "p", role_id: "reader", permissions: ["datastore.entities.get"], stage: "DISABLED" } },
+    google_project_iam_member: {
+      g: grant("roles/datastore.viewer", `serviceAccount:${SA}`, `resource.name == "${DB}"`),
+      c: grant("projects/p/roles/reader", "user:c@x.example", `resource.name == "${DB}"`),
+      d: grant("roles/datastore.viewer", "user:d@x.example", `resource.name == "${DB}"`),
+    },
+  };
+  const s = sim(base);
+  expect(s.explain({ member: "user:u@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).reasons.join()).toContain("the account is disabled");
+  expect(s.explain({ member: "user:c@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
+  expect(s.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
+  const denying = sim({ ...base, google_iam_deny_policy: { no: { parent: "x", name: "no", rules: [] } } });
+  expect(denying.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.UNKNOWN);
+});
+
 test("CEL syntax errors are found before apply", () => {
   expect(celSyntaxError("assertion.sub ==")).toContain("1:15");
   expect(celSyntaxError('assertion.org == "${var.org}"')).toBeUndefined();
