@@ -73,6 +73,10 @@ export type DatabaseScope =
   | { readonly kind: "unknown"; readonly reason: string };
 
 const EPOCH = new Date(0);
+/** `${jsonencode("projects/${var.p}/databases/d")}`: a quoted template (celStringLiteral of text around a reference). */
+const JSONENCODED_TEMPLATE = /\$\{jsonencode\("((?:[^"\\$]|\$(?!\{)|\$\{[^{}]*\})*)"\)\}/g;
+/** `${jsonencode(var.p)}`: a quoted reference (celStringLiteral of a token). */
+const JSONENCODED_VALUE = /\$\{jsonencode\([^(){}"]*\)\}/g;
 
 /**
  * Which Firestore databases a condition admits, found by evaluating it, not by reading it:
@@ -94,11 +98,16 @@ const scopes = new Map<string, DatabaseScope>();
 
 function scopeOf(expression: string, project: string | undefined): DatabaseScope {
   const placeholders: string[] = [];
-  // Each reference becomes a distinct plain word (tfrefNx) inside its string literal, and comes back in the answer.
-  const plain = expression.replace(TERRAFORM_INTERPOLATION, (ref) => {
+  const placeholder = (ref: string) => {
     placeholders.push(ref);
     return `tfref${placeholders.length - 1}x`;
-  });
+  };
+  // Each reference becomes a distinct plain word (tfrefNx) and comes back in the answer. A value
+  // the library quotes with jsonencode() is a string literal once Terraform has filled it in.
+  const plain = expression
+    .replace(JSONENCODED_TEMPLATE, (_, template: string) => `"${template.replace(TERRAFORM_INTERPOLATION, placeholder)}"`)
+    .replace(JSONENCODED_VALUE, (ref) => `"${placeholder(ref)}"`)
+    .replace(TERRAFORM_INTERPOLATION, placeholder);
   const restore = (text: string) => text.replace(/tfref([0-9]+)x/g, (_, i) => placeholders[Number(i)]);
   const time = EPOCH;
   const admits = (name: string) => evaluateCondition(plain, firestoreDatabaseTarget(name), time);
@@ -125,6 +134,7 @@ function scopeOf(expression: string, project: string | undefined): DatabaseScope
     if (v.verdict === "unknown") return { kind: "unknown", reason: v.reason };
     if (v.verdict === "yes") return { kind: "beyond", reason: `it also admits ${restore(probe)}` };
   }
+  if (admitted.length === 0 && placeholders.length > 0) return { kind: "unknown", reason: `it compares with ${placeholders.join(", ")}, which Terraform fills in` };
   if (admitted.length === 0) return { kind: "none", reason: "it admits no database named in it" };
   if (admitted.length > 1) return { kind: "beyond", reason: `it admits ${admitted.map(restore).join(" and ")}` };
   return { kind: "one", database: restore(admitted[0]) };

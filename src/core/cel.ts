@@ -1,4 +1,5 @@
 import type * as Cel from "@bufbuild/cel";
+import { Fn, Token } from "cdktf";
 
 let loaded: typeof Cel | undefined;
 
@@ -43,3 +44,13 @@ export function celSyntaxError(expression: string): string | undefined {
 
 /** Thousands of grants share a handful of expression texts; each is parsed once per process. */
 const syntaxErrors = new Map<string, string | undefined>();
+
+/**
+ * A value as one CEL string literal, whatever it holds. A literal is JSON-quoted (JSON's
+ * escapes are CEL's). A value Terraform fills in (a variable, an attribute, or text around
+ * one) is wrapped in `jsonencode()`, so the quotes come from Terraform around whatever it
+ * substitutes: `acme" || true || "` stays one string and can never add CEL of its own.
+ */
+export function celStringLiteral(value: string): string {
+  return Token.isUnresolved(value) ? Fn.jsonencode(value) : JSON.stringify(value);
+}

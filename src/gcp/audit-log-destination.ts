@@ -1,6 +1,7 @@
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { celStringLiteral } from "../core/cel";
 import { check, checkOptional, inputError } from "../core/validate";
 import {
   DATASET_ID,
@@ -217,7 +218,7 @@ export class AuditLogDestination {
                 condition: {
                   title: `Log bucket ${options.bucketId} only`,
                   description: `Lets the Firestore audit sink write to ${path} only`,
-                  expression: `resource.name.endsWith("${path}")`,
+                  expression: `resource.name.endsWith(${celStringLiteral(path)})`,
                 },
               }),
       };

@@ -1,3 +1,4 @@
+import { celStringLiteral } from "../core/cel";
 import { InputRule } from "../core/validate";
 
 /**
@@ -50,7 +51,7 @@ export function firestoreDatabaseName(projectId: string, databaseId: string): st
  * per-database IAM policy, so every grant carries exactly this expression.
  */
 export function firestoreDatabaseCondition(databaseName: string): string {
-  return `resource.name == "${databaseName}"`;
+  return `resource.name == ${celStringLiteral(databaseName)}`;
 }
 
 export const FIRESTORE_ROLES: ReadonlySet<string> = new Set([...Object.values(FIRESTORE_ACCESS_ROLES), ...OTHER_FIRESTORE_ROLES]);

@@ -1,6 +1,6 @@
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { Construct } from "constructs";
-import { celSyntaxError } from "../core/cel";
+import { celStringLiteral, celSyntaxError } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
@@ -165,9 +165,6 @@ function checkCelSyntax(provider: Construct, condition: string, mapping: { [key:
   }
 }
 
-function celString(value: string): string {
-  return JSON.stringify(value);
-}
 
 // ---------------------------------------------------------------- Buildkite
 
@@ -192,9 +189,9 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
   constructor(pool: WorkloadIdentityPool, id: string, options: BuildkiteProviderOptions) {
     const org = check(`${pool.node.path}/${id}`, "organizationSlug", options.organizationSlug, BUILDKITE_SLUG);
     checkEach(`${pool.node.path}/${id}`, "pipelineSlugs", options.pipelineSlugs, BUILDKITE_SLUG);
-    const pinOrg = `assertion.organization_slug == ${celString(org)}`;
+    const pinOrg = `assertion.organization_slug == ${celStringLiteral(org)}`;
     const pipelines = options.pipelineSlugs ?? [];
-    const condition = pipelines.length > 0 ? `${pinOrg} && assertion.pipeline_slug in [${pipelines.map(celString).join(", ")}]` : pinOrg;
+    const condition = pipelines.length > 0 ? `${pinOrg} && assertion.pipeline_slug in [${pipelines.map(celStringLiteral).join(", ")}]` : pinOrg;
     super(pool, id, {
       ...options,
       providerId: options.providerId ?? "buildkite",
@@ -277,8 +274,8 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
     const site = `${pool.node.path}/${id}`;
     const owner = check(site, "owner", options.owner, GITHUB_OWNER);
     checkOptional(site, "ownerId", options.ownerId, { test: (v) => /^[0-9]{1,20}$/.test(v), rule: "owner id must be the numeric GitHub id" });
-    const pins = [`assertion.repository_owner == ${celString(owner)}`];
-    if (options.ownerId !== undefined) pins.push(`assertion.repository_owner_id == ${celString(options.ownerId)}`);
+    const pins = [`assertion.repository_owner == ${celStringLiteral(owner)}`];
+    if (options.ownerId !== undefined) pins.push(`assertion.repository_owner_id == ${celStringLiteral(options.ownerId)}`);
     super(pool, id, {
       ...options,
       providerId: options.providerId ?? "github-actions",
@@ -364,7 +361,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
         "attribute.oid": "assertion.oid",
         "attribute.tid": "assertion.tid",
       },
-      attributeCondition: `assertion.tid == ${celString(tenantId)}`,
+      attributeCondition: `assertion.tid == ${celStringLiteral(tenantId)}`,
     });
     this.tenantId = tenantId;
     this.tokenVersion = version;

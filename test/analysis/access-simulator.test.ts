@@ -10,6 +10,17 @@ const grant = (role: string, member: string, expression?: string) => ({ project:
 const sim = (resources: object) => AccessSimulator.fromStackJson([JSON.stringify({ resource: resources })]);
 const ask = (s: AccessSimulator, member: string, permission = "datastore.entities.get", database = DB) => s.explain({ member, database, permission });
 
+/** A GitHub Actions provider of pool `ci` in project p, pinned to the contoso owner. */
+const provider = (over: object = {}) => ({
+  project: "p",
+  workload_identity_pool_id: "ci",
+  workload_identity_pool_provider_id: "gh",
+  attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
+  attribute_condition: 'assertion.repository_owner == "contoso"',
+  oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
+  ...over,
+});
+
 describe("IAM conditions, evaluated with CEL", () => {
   test("== on the database name admits that database only", () => {
     const s = sim({ google_project_iam_member: { g: grant("roles/datastore.viewer", "user:a@x.example", `resource.name == "${DB}"`) } });
@@ -53,15 +64,6 @@ describe("IAM conditions, evaluated with CEL", () => {
 });
 
 describe("token admission and impersonation", () => {
-  const provider = (over: object = {}) => ({
-    project: "p",
-    workload_identity_pool_id: "ci",
-    workload_identity_pool_provider_id: "gh",
-    attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-    attribute_condition: 'assertion.repository_owner == "contoso"',
-    oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-    ...over,
-  });
   const chain = {
     google_service_account_iam_member: { i: { service_account_id: `projects/p/serviceAccounts/${SA}`, role: "roles/iam.workloadIdentityUser", member: `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app` } },
     google_project_iam_member: { g: grant("roles/datastore.user", `serviceAccount:${SA}`, `resource.name == "${DB}"`) },
@@ -117,15 +119,6 @@ describe("token admission and impersonation", () => {
 });
 
 describe("what cannot be known offline is unknown, never a guessed denial", () => {
-  const provider = (over: object) => ({
-    project: "p",
-    workload_identity_pool_id: "ci",
-    workload_identity_pool_provider_id: "gh",
-    attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-    attribute_condition: 'assertion.repository_owner == "contoso"',
-    oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-    ...over,
-  });
   const grantToRepo = { g: grant("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app`, `resource.name == "${DB}"`) };
   const token = githubToken("contoso/app", "refs/heads/main", providerAudience("ci", "gh"));
   const read = (s: AccessSimulator, t: object = token) => s.explain({ token: t, database: DB, permission: "datastore.entities.get" });
