@@ -18,8 +18,30 @@ function siteName(site: InputSite): string {
   return typeof site === "string" ? site : site.node.path || "<root>";
 }
 
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+/** Longest piece of a bad value an error message quotes: enough to recognize it, short enough to read. */
+const MAX_SHOWN = 200;
+
+/** The value as a message quotes it: JSON where it can be, never throwing, cut after MAX_SHOWN characters. */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === "bigint" ? `${value}n` : typeof value === "function" ? "a function" : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}... (${text.length} characters)` : text;
+}
+
+/** `${` and `%{` outside cdktf's own token markers: text Terraform would evaluate as a template. */
+const TEMPLATE_SEQUENCE = /\$\{(?!TfToken\[)|%\{/;
+
+/**
+ * Free text (descriptions, display names, titles) as Terraform must keep it: `${` and `%{`
+ * become `$${` and `%%{`, which Terraform writes back as the literal characters instead of
+ * evaluating `${file("/etc/passwd")}` at plan. cdktf tokens stay tokens.
+ */
+export function terraformLiteral(value: string): string {
+  return value.replace(/\$\{(?!TfToken\[)/g, "$${").replace(/%\{/g, "%%{");
 }
 
 /** The one error format of this library: path, property, bad value, rule. */
@@ -37,10 +59,32 @@ export function isUnresolved(value: unknown): boolean {
  * known only to Terraform, which checks it again at plan time.
  */
 export function check<T>(site: InputSite, property: string, value: T, rule: InputRule<T>): T {
-  if (!isUnresolved(value) && !rule.test(value)) {
+  if (typeof value === "string" && TEMPLATE_SEQUENCE.test(value)) {
+    throw inputError(site, property, value, "must not contain ${ or %{: Terraform would evaluate it as a template; pass a value Terraform fills in as a cdktf token (e.g. TerraformVariable.stringValue) instead");
+  }
+  if (!isUnresolved(value) && !passes(rule, value)) {
     throw inputError(site, property, value, rule.rule);
   }
   return value;
+}
+
+/** A rule that throws on a value of the wrong type (a number where it calls startsWith) refuses it. */
+function passes<T>(rule: InputRule<T>, value: T): boolean {
+  try {
+    return rule.test(value) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks free text against its rule and returns it escaped for Terraform (terraformLiteral). */
+export function checkText(site: InputSite, property: string, value: string, rule: InputRule<string>): string {
+  if (!isUnresolved(value) && !passes(rule, value)) throw inputError(site, property, value, rule.rule);
+  return terraformLiteral(value);
+}
+
+export function checkTextOptional(site: InputSite, property: string, value: string | undefined, rule: InputRule<string>): string | undefined {
+  return value === undefined ? undefined : checkText(site, property, value, rule);
 }
 
 /** Same as check, skipping undefined (optional properties). */

@@ -5,11 +5,12 @@ import { Construct } from "constructs";
 import { entraIssuer } from "../core/issuers";
 import { StableIds } from "../core/naming";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, checkUnique, inputError, isUnresolved } from "../core/validate";
+import { check, checkEach, checkOptional, checkText, checkTextOptional, checkUnique, inputError, isUnresolved } from "../core/validate";
 import { EntraClientSecret, EntraClientSecretOptions } from "./client-secret";
 import { entraPermissionId } from "./entra-ids";
 import {
   ACCESS_TOKEN_VERSION,
+  APP_DESCRIPTION,
   APP_DISPLAY_NAME,
   APP_ROLE_MEMBER_TYPE,
   CLAIM_VALUE,
@@ -196,8 +197,8 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
   constructor(scope: Construct, id: string, props: EntraAppRegistrationProps) {
     super(scope, id);
     this.tenantId = check(this, "tenantId", props.tenantId, TENANT_ID);
-    check(this, "displayName", props.displayName, APP_DISPLAY_NAME);
-    checkOptional(this, "description", props.description, NON_BLANK_TEXT);
+    const displayName = checkText(this, "displayName", props.displayName, APP_DISPLAY_NAME);
+    const description = checkTextOptional(this, "description", props.description, APP_DESCRIPTION);
     this.accessTokenVersion = check(this, "accessTokenVersion", props.accessTokenVersion ?? 2, ACCESS_TOKEN_VERSION);
     const audience = check(this, "signInAudience", props.signInAudience ?? EntraSignInAudience.MY_ORG, SIGN_IN_AUDIENCE);
     checkEach(this, "redirectUris", props.redirectUris, REDIRECT_URI);
@@ -228,8 +229,8 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
 
     const { Application, ApplicationIdentifierUri, ServicePrincipal } = azureadBindings();
     this.application = new Application(this, "Application", {
-      displayName: props.displayName,
-      description: props.description,
+      displayName,
+      description,
       signInAudience: audience,
       owners,
       identifierUris: props.identifierUri !== undefined ? [props.identifierUri] : undefined,
@@ -319,31 +320,35 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
 }
 
 function validateRoles(site: Construct, roles: EntraAppRole[]): EntraAppRole[] {
-  roles.forEach((role, i) => {
+  const texts = roles.map((role, i) => {
     check(site, `appRoles[${i}].value`, role.value, CLAIM_VALUE);
-    check(site, `appRoles[${i}].displayName`, role.displayName, NON_BLANK_TEXT);
-    check(site, `appRoles[${i}].description`, role.description, NON_BLANK_TEXT);
+    const displayName = checkText(site, `appRoles[${i}].displayName`, role.displayName, NON_BLANK_TEXT);
+    const description = checkText(site, `appRoles[${i}].description`, role.description, NON_BLANK_TEXT);
     checkEach(site, `appRoles[${i}].allowedMemberTypes`, role.allowedMemberTypes, APP_ROLE_MEMBER_TYPE);
     if (role.allowedMemberTypes !== undefined && role.allowedMemberTypes.length === 0) {
       throw inputError(site, `appRoles[${i}].allowedMemberTypes`, [], "must name at least one member type (User, Application)");
     }
     checkEach(site, `appRoles[${i}].members`, role.members, OBJECT_ID);
+    return { ...role, displayName, description };
   });
   checkUnique(site, "appRoles value", roles.map((r) => r.value), "app role values");
-  return sortByValue(roles);
+  return sortByValue(texts);
 }
 
 function validateScopes(site: Construct, scopes: EntraApiScope[]): EntraApiScope[] {
-  scopes.forEach((scope, i) => {
+  const texts = scopes.map((scope, i) => {
     check(site, `scopes[${i}].value`, scope.value, CLAIM_VALUE);
-    check(site, `scopes[${i}].adminConsentDisplayName`, scope.adminConsentDisplayName, NON_BLANK_TEXT);
-    check(site, `scopes[${i}].adminConsentDescription`, scope.adminConsentDescription, NON_BLANK_TEXT);
-    checkOptional(site, `scopes[${i}].userConsentDisplayName`, scope.userConsentDisplayName, NON_BLANK_TEXT);
-    checkOptional(site, `scopes[${i}].userConsentDescription`, scope.userConsentDescription, NON_BLANK_TEXT);
     checkOptional(site, `scopes[${i}].consent`, scope.consent, SCOPE_CONSENT_TYPE);
+    return {
+      ...scope,
+      adminConsentDisplayName: checkText(site, `scopes[${i}].adminConsentDisplayName`, scope.adminConsentDisplayName, NON_BLANK_TEXT),
+      adminConsentDescription: checkText(site, `scopes[${i}].adminConsentDescription`, scope.adminConsentDescription, NON_BLANK_TEXT),
+      userConsentDisplayName: checkTextOptional(site, `scopes[${i}].userConsentDisplayName`, scope.userConsentDisplayName, NON_BLANK_TEXT),
+      userConsentDescription: checkTextOptional(site, `scopes[${i}].userConsentDescription`, scope.userConsentDescription, NON_BLANK_TEXT),
+    };
   });
   checkUnique(site, "scopes value", scopes.map((s) => s.value), "scope values");
-  return sortByValue(scopes);
+  return sortByValue(texts);
 }
 
 /** Sorted by value so the synthesized JSON does not depend on declaration order. */

@@ -16,6 +16,12 @@ export const APP_DISPLAY_NAME: InputRule<string> = {
   rule: "display name must be 1-256 characters and not blank",
 };
 
+/** azuread 3.7.0 validates `description` with StringLenBetween(0, 1024). */
+export const APP_DESCRIPTION: InputRule<string> = {
+  test: (v) => typeof v === "string" && v.trim().length > 0 && v.length <= 1024,
+  rule: "description must be 1-1024 characters and not blank (azuread_application.description)",
+};
+
 export const NON_BLANK_TEXT: InputRule<string> = {
   test: (v) => typeof v === "string" && v.trim().length > 0,
   rule: "must not be empty",

@@ -1,6 +1,6 @@
 import type { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { Construct } from "constructs";
-import { check, checkEach, checkOptional } from "../core/validate";
+import { check, checkEach, checkTextOptional } from "../core/validate";
 import { CUSTOM_ROLE_DESCRIPTION, CUSTOM_ROLE_ID, CUSTOM_ROLE_TITLE, DATASTORE_PERMISSION, PERMISSION_LIST } from "./firestore-rules";
 import { PROJECT_ID } from "./gcp-rules";
 
@@ -40,8 +40,8 @@ export class FirestoreCustomRole extends Construct {
     this.roleId = check(this, "roleId", props.roleId, CUSTOM_ROLE_ID);
     check(this, "permissions", props.permissions, PERMISSION_LIST);
     checkEach(this, "permissions", props.permissions, DATASTORE_PERMISSION);
-    checkOptional(this, "title", props.title, CUSTOM_ROLE_TITLE);
-    checkOptional(this, "description", props.description, CUSTOM_ROLE_DESCRIPTION);
+    const title = checkTextOptional(this, "title", props.title, CUSTOM_ROLE_TITLE);
+    const description = checkTextOptional(this, "description", props.description, CUSTOM_ROLE_DESCRIPTION);
 
     this.permissions = [...new Set(props.permissions)].sort();
     // Loaded on first use rather than with the library: most apps grant predefined roles only.
@@ -49,8 +49,8 @@ export class FirestoreCustomRole extends Construct {
     this.resource = new ProjectIamCustomRole(this, "Resource", {
       project: props.projectId,
       roleId: props.roleId,
-      title: props.title ?? props.roleId,
-      description: props.description,
+      title: title ?? props.roleId,
+      description,
       permissions: this.permissions,
       stage: "GA",
     });

@@ -4,7 +4,7 @@ import { celStringLiteral, celSyntaxError } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, inputError, isUnresolved, lengthBetween, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkTextOptional, inputError, isUnresolved, lengthBetween, oneOf } from "../core/validate";
 import {
   CredentialConfigurationOptions,
   CredentialSource,
@@ -78,8 +78,8 @@ export class WorkloadIdentityOidcProvider extends Construct {
     this.pool = pool;
     this.providerId = check(this, "providerId", options.providerId, WORKLOAD_IDENTITY_ID);
     this.issuerUri = check(this, "issuerUri", options.issuerUri, HTTPS_URL);
-    checkOptional(this, "displayName", options.displayName, POOL_DISPLAY_NAME);
-    checkOptional(this, "description", options.description, POOL_DESCRIPTION);
+    const displayName = checkTextOptional(this, "displayName", options.displayName, POOL_DISPLAY_NAME);
+    const description = checkTextOptional(this, "description", options.description, POOL_DESCRIPTION);
     this.attributeCondition = check(this, "attributeCondition", options.attributeCondition, ATTRIBUTE_CONDITION);
     this.attributeMapping = validateMapping(this, options.attributeMapping);
     // Presets write CEL the test suite parses; only expressions a user wrote are parsed here.
@@ -95,8 +95,8 @@ export class WorkloadIdentityOidcProvider extends Construct {
       project: pool.projectId,
       workloadIdentityPoolId: pool.resource.workloadIdentityPoolId,
       workloadIdentityPoolProviderId: this.providerId,
-      displayName: options.displayName ?? this.providerId,
-      description: options.description,
+      displayName: displayName ?? this.providerId,
+      description,
       attributeMapping: this.attributeMapping,
       attributeCondition: this.attributeCondition,
       oidc: {

@@ -1,6 +1,6 @@
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { Construct } from "constructs";
-import { check, checkOptional } from "../core/validate";
+import { check, checkTextOptional } from "../core/validate";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { ATTRIBUTE_VALUE, POOL_DESCRIPTION, POOL_DISPLAY_NAME, PROJECT_ID, WORKLOAD_IDENTITY_ID } from "./gcp-rules";
 import {
@@ -46,14 +46,14 @@ export class WorkloadIdentityPool extends Construct {
     super(scope, id);
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.poolId = check(this, "poolId", props.poolId, WORKLOAD_IDENTITY_ID);
-    checkOptional(this, "displayName", props.displayName, POOL_DISPLAY_NAME);
-    checkOptional(this, "description", props.description, POOL_DESCRIPTION);
+    const displayName = checkTextOptional(this, "displayName", props.displayName, POOL_DISPLAY_NAME);
+    const description = checkTextOptional(this, "description", props.description, POOL_DESCRIPTION);
 
     this.resource = new IamWorkloadIdentityPool(this, "Resource", {
       project: props.projectId,
       workloadIdentityPoolId: props.poolId,
-      displayName: props.displayName ?? props.poolId,
-      description: props.description,
+      displayName: displayName ?? props.poolId,
+      description,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.poolName = this.resource.name;

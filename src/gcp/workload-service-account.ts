@@ -3,7 +3,7 @@ import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-acco
 import { Construct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal, IServiceAccount } from "../core/principal";
-import { check, checkOptional } from "../core/validate";
+import { check, checkOptional, checkTextOptional } from "../core/validate";
 import {
   K8S_NAMESPACE,
   K8S_SERVICE_ACCOUNT,
@@ -55,14 +55,14 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
     super(scope, id);
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.accountId = check(this, "accountId", props.accountId, SERVICE_ACCOUNT_ID);
-    checkOptional(this, "displayName", props.displayName, SERVICE_ACCOUNT_DISPLAY_NAME);
-    checkOptional(this, "description", props.description, SERVICE_ACCOUNT_DESCRIPTION);
+    const displayName = checkTextOptional(this, "displayName", props.displayName, SERVICE_ACCOUNT_DISPLAY_NAME);
+    const description = checkTextOptional(this, "description", props.description, SERVICE_ACCOUNT_DESCRIPTION);
 
     this.resource = new ServiceAccount(this, "Resource", {
       project: props.projectId,
       accountId: props.accountId,
-      displayName: props.displayName ?? props.accountId,
-      description: props.description,
+      displayName: displayName ?? props.accountId,
+      description,
     });
     this.email = this.resource.email;
     this.iamMember = `serviceAccount:${this.email}`;

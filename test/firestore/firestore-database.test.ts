@@ -311,5 +311,6 @@ test("unresolved project ids pass through to the condition", () => {
       new FirestoreDatabase(s, "db", { projectId: project.stringValue, databaseId: "app-db", locationId: "eur3" }).grantRead(team);
     }),
   );
-  expect(bindings(json)[0].condition.expression).toBe('resource.name == "projects/${var.project}/databases/app-db"');
+  // jsonencode() quotes whatever Terraform fills in, so the value stays one CEL string literal.
+  expect(bindings(json)[0].condition.expression).toBe('resource.name == ${jsonencode("projects/${var.project}/databases/app-db")}');
 });
