@@ -70,58 +70,97 @@ export class IamModel {
     return model;
   }
 
-  public readonly providers: readonly ProviderModel[];
-  public readonly grants: readonly GrantModel[];
-  /** Custom role name (`projects/P/roles/R`, `organizations/O/roles/R`) → its permissions. */
-  public readonly customRoles: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Emails (lower case) of the service accounts the stacks create or name in a grant. */
-  public readonly serviceAccounts: readonly string[];
-  public readonly auditConfigs: readonly AuditConfigModel[];
-  public readonly orgPolicies: readonly OrgPolicyModel[];
-  /** Emails of service accounts declared with `disabled = true`: nobody can act as them. */
-  public readonly disabledServiceAccounts: ReadonlySet<string>;
-  /** IAM deny policies, which the simulator does not evaluate: their presence makes an allow uncertain. */
-  public readonly denyPolicies: readonly TfResource[];
-
-  private readonly byMemberKey = new Map<string, GrantModel[]>();
-  private readonly position = new Map<GrantModel, number>();
-  private byIssuer?: Map<string, ProviderModel[]>;
+  private cache: {
+    providers?: readonly ProviderModel[];
+    grants?: readonly GrantModel[];
+    customRoles?: ReadonlyMap<string, ReadonlySet<string>>;
+    auditConfigs?: readonly AuditConfigModel[];
+    orgPolicies?: readonly OrgPolicyModel[];
+    accounts?: { readonly all: readonly string[]; readonly disabled: ReadonlySet<string> };
+    denyPolicies?: readonly TfResource[];
+    byMemberKey?: Map<string, GrantModel[]>;
+    position?: Map<GrantModel, number>;
+    byIssuer?: Map<string, ProviderModel[]>;
+  } = {};
   private readonly firestoreRoles = new Map<string, boolean>();
 
-  private constructor(public readonly stacks: readonly StackModel[]) {
-    this.providers = stacks.flatMap(providersOf);
-    this.grants = stacks.flatMap(grantsOf);
-    this.grants.forEach((g, i) => this.position.set(g, i));
-    for (const g of this.grants) {
-      for (const key of new Set(g.parsedMembers.flatMap(memberKeysOf))) {
-        let list = this.byMemberKey.get(key);
-        if (!list) this.byMemberKey.set(key, (list = []));
-        list.push(g);
-      }
-    }
-    this.customRoles = new Map(stacks.flatMap(customRolesOf));
-    this.auditConfigs = stacks.flatMap(auditConfigsOf);
-    this.orgPolicies = stacks.flatMap(orgPoliciesOf);
-    const accounts = new Set<string>();
+  // Each part is read from the stacks on first use: a guardrail that needs custom roles only does not pay for the rest.
+  private constructor(public readonly stacks: readonly StackModel[]) {}
+
+  public get providers(): readonly ProviderModel[] {
+    return (this.cache.providers ??= this.stacks.flatMap(providersOf));
+  }
+
+  public get grants(): readonly GrantModel[] {
+    return (this.cache.grants ??= this.stacks.flatMap(grantsOf));
+  }
+
+  /** Custom role name (`projects/P/roles/R`, `organizations/O/roles/R`) → its permissions. */
+  public get customRoles(): ReadonlyMap<string, ReadonlySet<string>> {
+    return (this.cache.customRoles ??= new Map(this.stacks.flatMap(customRolesOf)));
+  }
+
+  public get auditConfigs(): readonly AuditConfigModel[] {
+    return (this.cache.auditConfigs ??= this.stacks.flatMap(auditConfigsOf));
+  }
+
+  public get orgPolicies(): readonly OrgPolicyModel[] {
+    return (this.cache.orgPolicies ??= this.stacks.flatMap(orgPoliciesOf));
+  }
+
+  /** Emails (lower case) of the service accounts the stacks create or name in a grant. */
+  public get serviceAccounts(): readonly string[] {
+    return this.accounts().all;
+  }
+
+  /** Emails of service accounts declared with `disabled = true`: nobody can act as them. */
+  public get disabledServiceAccounts(): ReadonlySet<string> {
+    return this.accounts().disabled;
+  }
+
+  /** IAM deny policies, which the simulator does not evaluate: their presence makes an allow uncertain. */
+  public get denyPolicies(): readonly TfResource[] {
+    return (this.cache.denyPolicies ??= this.stacks.flatMap((s) => s.ofType("google_iam_deny_policy")));
+  }
+
+  private accounts(): { readonly all: readonly string[]; readonly disabled: ReadonlySet<string> } {
+    if (this.cache.accounts) return this.cache.accounts;
+    const all = new Set<string>();
     const disabled = new Set<string>();
-    for (const stack of stacks) {
+    for (const stack of this.stacks) {
       for (const sa of stack.ofType("google_service_account")) {
         const email = stack.resolve(`\${${sa.address}.email}`);
         if (email.includes("${")) continue;
-        accounts.add(email.toLowerCase());
+        all.add(email.toLowerCase());
         if (sa.config.disabled === true || sa.config.disabled === "true") disabled.add(email.toLowerCase());
       }
     }
-    this.disabledServiceAccounts = disabled;
-    this.denyPolicies = stacks.flatMap((s) => s.ofType("google_iam_deny_policy"));
     for (const g of this.grants) {
-      if (g.level === "service_account" && !g.target.includes("${")) accounts.add(g.target);
+      if (g.level === "service_account" && !g.target.includes("${")) all.add(g.target);
       for (const m of g.members) {
         const email = serviceAccountEmailOf(m);
-        if (email && !email.includes("${")) accounts.add(email);
+        if (email && !email.includes("${")) all.add(email);
       }
     }
-    this.serviceAccounts = [...accounts].sort();
+    return (this.cache.accounts = { all: [...all].sort(), disabled });
+  }
+
+  private memberIndex(): { readonly byMemberKey: Map<string, GrantModel[]>; readonly position: Map<GrantModel, number> } {
+    if (!this.cache.byMemberKey || !this.cache.position) {
+      const byMemberKey = new Map<string, GrantModel[]>();
+      const position = new Map<GrantModel, number>();
+      this.grants.forEach((g, i) => {
+        position.set(g, i);
+        for (const key of new Set(g.parsedMembers.flatMap(memberKeysOf))) {
+          let list = byMemberKey.get(key);
+          if (!list) byMemberKey.set(key, (list = []));
+          list.push(g);
+        }
+      });
+      this.cache.byMemberKey = byMemberKey;
+      this.cache.position = position;
+    }
+    return { byMemberKey: this.cache.byMemberKey, position: this.cache.position };
   }
 
   /**
@@ -129,24 +168,26 @@ export class IamModel {
    * model order: what a question about one identity needs to look at, instead of every grant.
    */
   public grantsWithMemberKeys(keys: readonly string[]): GrantModel[] {
-    const lists = keys.map((k) => this.byMemberKey.get(k)).filter((l): l is GrantModel[] => l !== undefined && l.length > 0);
+    const { byMemberKey, position } = this.memberIndex();
+    const lists = keys.map((k) => byMemberKey.get(k)).filter((l): l is GrantModel[] => l !== undefined && l.length > 0);
     if (lists.length === 0) return [];
     if (lists.length === 1) return lists[0];
     const found = new Set<GrantModel>(lists.flat());
-    return [...found].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+    return [...found].sort((a, b) => position.get(a)! - position.get(b)!);
   }
 
   /** Providers whose issuer is this one, plus those whose issuer only apply will tell. */
   public providersTrusting(issuer: unknown): readonly ProviderModel[] {
-    if (!this.byIssuer) {
-      this.byIssuer = new Map();
+    let byIssuer = this.cache.byIssuer;
+    if (!byIssuer) {
+      byIssuer = this.cache.byIssuer = new Map();
       for (const p of this.providers) {
         const key = p.issuer.includes("${") ? UNRESOLVED : p.issuer;
-        this.byIssuer.set(key, [...(this.byIssuer.get(key) ?? []), p]);
+        byIssuer.set(key, [...(byIssuer.get(key) ?? []), p]);
       }
     }
-    const exact = typeof issuer === "string" ? this.byIssuer.get(issuer) ?? [] : [];
-    const unresolved = this.byIssuer.get(UNRESOLVED) ?? [];
+    const exact = typeof issuer === "string" ? byIssuer.get(issuer) ?? [] : [];
+    const unresolved = byIssuer.get(UNRESOLVED) ?? [];
     return unresolved.length === 0 ? exact : [...exact, ...unresolved];
   }
 

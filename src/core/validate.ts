@@ -41,7 +41,7 @@ const TEMPLATE_SEQUENCE = /\$\{(?!TfToken\[)|%\{/;
  * evaluating `${file("/etc/passwd")}` at plan. cdktf tokens stay tokens.
  */
 export function terraformLiteral(value: string): string {
-  return value.replace(/\$\{(?!TfToken\[)/g, "$${").replace(/%\{/g, "%%{");
+  return value.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** The one error format of this library: path, property, bad value, rule. */
@@ -131,4 +131,68 @@ export function checkUnique(site: InputSite, property: string, values: readonly 
     if (seen.has(v)) throw inputError(site, property, v, `${describe} must be unique; this one appears more than once`);
     seen.add(v);
   }
+}
+
+/**
+ * The type a public input must have. Values arrive from JavaScript and, through jsii, from
+ * Python, Java, C# and Go, so a number where a string belongs is a mistake to name, not to
+ * crash on. `?` marks an optional property. `whole-number` is a number the library computes
+ * with (days into seconds), so a cdktf number token, which only Terraform can read, is refused.
+ */
+export type InputType =
+  | "string"
+  | "number"
+  | "whole-number"
+  | "boolean"
+  | "string[]"
+  | "object"
+  | "object[]"
+  | "principal"
+  | "principal[]"
+  | "string-map";
+
+export type InputShape = { readonly [property: string]: InputType | `${InputType}?` };
+
+const TYPE_RULES: Record<InputType, InputRule<unknown>> = {
+  string: { test: (v) => typeof v === "string", rule: "must be a string" },
+  number: { test: (v) => typeof v === "number" && Number.isFinite(v), rule: "must be a finite number" },
+  "whole-number": {
+    test: (v) => typeof v === "number" && Number.isInteger(v) && !isUnresolved(v),
+    rule: "must be a whole number written in the code: the library computes with it, and a value Terraform fills in cannot be computed with",
+  },
+  boolean: { test: (v) => typeof v === "boolean", rule: "must be true or false (a boolean, not a string)" },
+  "string[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "string"), rule: "must be an array of strings" },
+  object: { test: (v) => typeof v === "object" && v !== null && !Array.isArray(v), rule: "must be an object" },
+  "object[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && !Array.isArray(e)), rule: "must be an array of objects" },
+  principal: { test: isPrincipalLike, rule: "must be a principal (an object with an iamMember string, e.g. Principal.group(...) or a WorkloadServiceAccount)" },
+  "principal[]": { test: (v) => Array.isArray(v) && v.every(isPrincipalLike), rule: "must be an array of principals (objects with an iamMember string)" },
+  "string-map": {
+    test: (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((e) => typeof e === "string"),
+    rule: "must be an object whose values are strings",
+  },
+};
+
+function isPrincipalLike(v: unknown): boolean {
+  return typeof v === "object" && v !== null && typeof (v as { iamMember?: unknown }).iamMember === "string";
+}
+
+/** One input's type; tokens pass where Terraform may fill the value in (strings, numbers, lists). */
+export function checkType(site: InputSite, property: string, value: unknown, type: InputType | `${InputType}?`): void {
+  const optional = type.endsWith("?");
+  const base = (optional ? type.slice(0, -1) : type) as InputType;
+  if (value === undefined || value === null) {
+    if (optional && value === undefined) return;
+    throw inputError(site, property, value, `is required: it ${TYPE_RULES[base].rule}`);
+  }
+  if (base !== "whole-number" && isUnresolved(value)) return;
+  if (!TYPE_RULES[base].test(value)) throw inputError(site, property, value, TYPE_RULES[base].rule);
+}
+
+/** Every property of a props object against its declared type, before any rule reads it. */
+export function checkShape(site: InputSite, property: string, value: unknown, shape: InputShape): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw inputError(site, property, value, `must be an object with ${Object.keys(shape).join(", ")}`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(shape)) checkType(site, property === "" ? key : `${property}.${key}`, record[key], shape[key]);
 }

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { entraAuthorizeUrl, entraIssuer, entraJwksUri, entraOpenIdConfigurationUrl, entraTokenUrl } from "../core/issuers";
-import { check, checkEach, inputError } from "../core/validate";
+import { check, checkEach, checkShape, inputError } from "../core/validate";
 import { EntraClientSecretOptions } from "./client-secret";
 import { EntraAppRegistration, EntraAppRole, EntraMemberType } from "./entra-app-registration";
 import { OBJECT_ID, REDIRECT_URI, TENANT_ID, WEB_BASE_URL } from "./entra-rules";
@@ -76,6 +76,20 @@ export class AirflowEntraLogin extends Construct {
 
   constructor(scope: Construct, id: string, props: AirflowEntraLoginProps) {
     super(scope, id);
+    checkShape(this, "", props, {
+      tenantId: "string",
+      displayName: "string",
+      baseUrl: "string",
+      airflowVersion: "string?",
+      roleValuePrefix: "string?",
+      admins: "string[]?",
+      ops: "string[]?",
+      users: "string[]?",
+      viewers: "string[]?",
+      owners: "string[]?",
+      extraRedirectUris: "string[]?",
+      clientSecret: "object?",
+    });
     const tenantId = check(this, "tenantId", props.tenantId, TENANT_ID);
     const baseUrl = check(this, "baseUrl", props.baseUrl, WEB_BASE_URL).replace(/\/+$/, "");
     const version = props.airflowVersion ?? AirflowVersion.AIRFLOW_3;

@@ -2,7 +2,7 @@ import type { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-mana
 import { Construct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
-import { check, checkOptional, inputError } from "../core/validate";
+import { check, checkOptional, checkShape, inputError } from "../core/validate";
 import { PROJECT_ID } from "../gcp/gcp-rules";
 import { MAX_SECRET_ROTATION_DAYS, SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
 
@@ -60,6 +60,7 @@ export class EntraClientSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: EntraClientSecretProps) {
     super(scope, id);
+    checkShape(this, "clientSecret", props, { projectId: "string", secretId: "string", accessors: "principal[]", rotationDays: "whole-number?", preventDestroy: "boolean?", applicationResourceId: "string" });
     check(this, "clientSecret.projectId", props.projectId, PROJECT_ID);
     this.secretId = check(this, "clientSecret.secretId", props.secretId, SECRET_MANAGER_SECRET_ID);
     this.rotationDays = checkOptional(this, "clientSecret.rotationDays", props.rotationDays, SECRET_ROTATION_DAYS) ?? DEFAULT_ROTATION_DAYS;

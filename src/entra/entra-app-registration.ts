@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { entraIssuer } from "../core/issuers";
 import { StableIds } from "../core/naming";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, checkText, checkTextOptional, checkUnique, inputError, isUnresolved } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkText, checkTextOptional, checkUnique, inputError, isUnresolved } from "../core/validate";
 import { EntraClientSecret, EntraClientSecretOptions } from "./client-secret";
 import { entraPermissionId } from "./entra-ids";
 import {
@@ -196,6 +196,24 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
 
   constructor(scope: Construct, id: string, props: EntraAppRegistrationProps) {
     super(scope, id);
+    checkShape(this, "", props, {
+      tenantId: "string",
+      displayName: "string",
+      description: "string?",
+      redirectUris: "string[]?",
+      identifierUri: "string?",
+      defaultIdentifierUri: "boolean?",
+      appRoles: "object[]?",
+      scopes: "object[]?",
+      accessTokenVersion: "number?",
+      groupMembershipClaims: "string[]?",
+      optionalClaims: "object?",
+      owners: "string[]?",
+      signInAudience: "string?",
+      appRoleAssignmentRequired: "boolean?",
+      clientSecret: "object?",
+    });
+    if (props.optionalClaims !== undefined) checkShape(this, "optionalClaims", props.optionalClaims, { idToken: "string[]?", accessToken: "string[]?" });
     this.tenantId = check(this, "tenantId", props.tenantId, TENANT_ID);
     const displayName = checkText(this, "displayName", props.displayName, APP_DISPLAY_NAME);
     const description = checkTextOptional(this, "description", props.description, APP_DESCRIPTION);
@@ -321,6 +339,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
 
 function validateRoles(site: Construct, roles: EntraAppRole[]): EntraAppRole[] {
   const texts = roles.map((role, i) => {
+    checkShape(site, `appRoles[${i}]`, role, { value: "string", displayName: "string", description: "string", allowedMemberTypes: "string[]?", members: "string[]?", enabled: "boolean?" });
     check(site, `appRoles[${i}].value`, role.value, CLAIM_VALUE);
     const displayName = checkText(site, `appRoles[${i}].displayName`, role.displayName, NON_BLANK_TEXT);
     const description = checkText(site, `appRoles[${i}].description`, role.description, NON_BLANK_TEXT);
@@ -337,6 +356,7 @@ function validateRoles(site: Construct, roles: EntraAppRole[]): EntraAppRole[] {
 
 function validateScopes(site: Construct, scopes: EntraApiScope[]): EntraApiScope[] {
   const texts = scopes.map((scope, i) => {
+    checkShape(site, `scopes[${i}]`, scope, { value: "string", adminConsentDisplayName: "string", adminConsentDescription: "string", userConsentDisplayName: "string?", userConsentDescription: "string?", consent: "string?", enabled: "boolean?" });
     check(site, `scopes[${i}].value`, scope.value, CLAIM_VALUE);
     checkOptional(site, `scopes[${i}].consent`, scope.consent, SCOPE_CONSENT_TYPE);
     return {

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { entraJwksUri, entraOpenIdConfigurationUrl } from "../core/issuers";
-import { check, inputError } from "../core/validate";
+import { check, checkShape, inputError } from "../core/validate";
 import { EntraApiScope, EntraAppRegistration, EntraAppRole } from "./entra-app-registration";
 import { TENANT_ID } from "./entra-rules";
 
@@ -40,6 +40,7 @@ export class FastApiEntraApi extends Construct {
 
   constructor(scope: Construct, id: string, props: FastApiEntraApiProps) {
     super(scope, id);
+    checkShape(this, "", props, { tenantId: "string", displayName: "string", appRoles: "object[]?", scopes: "object[]?", identifierUri: "string?", owners: "string[]?", appRoleAssignmentRequired: "boolean?" });
     const tenantId = check(this, "tenantId", props.tenantId, TENANT_ID);
     if ((props.appRoles ?? []).length === 0 && (props.scopes ?? []).length === 0) {
       throw inputError(this, "appRoles/scopes", [], "an API needs at least one app role or scope, or every caller is authorized alike");

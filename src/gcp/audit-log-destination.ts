@@ -2,7 +2,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { celStringLiteral } from "../core/cel";
-import { check, checkOptional, inputError } from "../core/validate";
+import { InputShape, check, checkOptional, checkShape, inputError } from "../core/validate";
 import {
   DATASET_ID,
   DATA_LOCATION,
@@ -80,6 +80,8 @@ export interface PubSubAuditDestinationOptions extends AuditLogDestinationCommon
   readonly topicName: string;
 }
 
+const COMMON_DESTINATION: InputShape = { projectId: "string?", preventDestroy: "boolean?" };
+
 /** A destination bound to a sink: its URI, the resource it created, and how its writer is granted. */
 interface BoundDestination {
   readonly uri: string;
@@ -127,6 +129,7 @@ function pubsubBindings() {
 export class AuditLogDestination {
   /** A BigQuery dataset; the writer gets roles/bigquery.dataEditor on the dataset. */
   public static bigQuery(options: BigQueryAuditDestinationOptions): AuditLogDestination {
+    checkShape("AuditLogDestination.bigQuery", "options", options, { datasetId: "string", location: "string?", defaultTableExpirationDays: "whole-number?", description: "string?", usePartitionedTables: "boolean?", ...COMMON_DESTINATION });
     return new AuditLogDestination(AuditLogDestinationKind.BIGQUERY, (scope, site, sinkProject) => {
       check(site, "destination.datasetId", options.datasetId, DATASET_ID);
       checkOptional(site, "destination.location", options.location, DATA_LOCATION);
@@ -158,6 +161,7 @@ export class AuditLogDestination {
    * enforced and a retention policy; the writer gets roles/storage.objectCreator on the bucket.
    */
   public static storage(options: StorageAuditDestinationOptions): AuditLogDestination {
+    checkShape("AuditLogDestination.storage", "options", options, { bucketName: "string", location: "string", retentionDays: "whole-number", lockRetention: "boolean?", storageClass: "string?", ...COMMON_DESTINATION });
     return new AuditLogDestination(AuditLogDestinationKind.STORAGE, (scope, site, sinkProject) => {
       check(site, "destination.bucketName", options.bucketName, STORAGE_BUCKET_NAME);
       check(site, "destination.location", options.location, DATA_LOCATION);
@@ -189,6 +193,7 @@ export class AuditLogDestination {
    * writer gets roles/logging.bucketWriter there, with a condition naming this bucket only.
    */
   public static logBucket(options: LogBucketAuditDestinationOptions): AuditLogDestination {
+    checkShape("AuditLogDestination.logBucket", "options", options, { bucketId: "string", location: "string?", retentionDays: "whole-number", locked: "boolean?", description: "string?", ...COMMON_DESTINATION });
     return new AuditLogDestination(AuditLogDestinationKind.LOG_BUCKET, (scope, site, sinkProject) => {
       check(site, "destination.bucketId", options.bucketId, LOG_BUCKET_ID);
       const location = check(site, "destination.location", options.location ?? "global", LOG_BUCKET_LOCATION);
@@ -227,6 +232,7 @@ export class AuditLogDestination {
 
   /** A Pub/Sub topic; the writer gets roles/pubsub.publisher on the topic. */
   public static pubSub(options: PubSubAuditDestinationOptions): AuditLogDestination {
+    checkShape("AuditLogDestination.pubSub", "options", options, { topicName: "string", ...COMMON_DESTINATION });
     return new AuditLogDestination(AuditLogDestinationKind.PUBSUB, (scope, site, sinkProject) => {
       check(site, "destination.topicName", options.topicName, PUBSUB_TOPIC_NAME);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;

@@ -3,7 +3,7 @@ import type { ProjectIamAuditConfig } from "@cdktf/provider-google/lib/project-i
 import { TerraformResource } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IPrincipal } from "../core/principal";
-import { check, checkEach, checkOptional, checkUnique, inputError, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkUnique, inputError, oneOf } from "../core/validate";
 import { AuditLogDestination, AuditLogDestinationKind } from "./audit-log-destination";
 import { FIRESTORE_AUDIT_FILTER, FIRESTORE_AUDIT_SERVICE, SINK_NAME } from "./audit-rules";
 import { PROJECT_ID } from "./gcp-rules";
@@ -81,6 +81,7 @@ export class FirestoreAuditLogging extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreAuditLoggingProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string", logTypes: "string[]?", exemptedMembers: "principal[]?", sinkName: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     const sinkName = checkOptional(this, "sinkName", props.sinkName, SINK_NAME) ?? "firestore-audit";
     this.logTypes = [...(props.logTypes ?? DEFAULT_LOG_TYPES)];

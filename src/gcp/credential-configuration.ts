@@ -1,7 +1,7 @@
 import { GOOGLE_JWT_TOKEN_TYPE, GOOGLE_STS_TOKEN_URL, googleImpersonationUrl } from "../core/issuers";
 import { IServiceAccount } from "../core/principal";
 import { ABSOLUTE_PATH } from "../core/formats";
-import { InputSite, checkOptional, integerBetween } from "../core/validate";
+import { InputSite, checkOptional, checkShape, integerBetween } from "../core/validate";
 import { TOKEN_LIFETIME_SECONDS } from "./gcp-rules";
 
 /**
@@ -35,6 +35,7 @@ export function buildCredentialConfiguration(
   defaultSource: CredentialSource,
   options: CredentialConfigurationOptions = {},
 ): string {
+  checkShape(site, "options", options, { serviceAccount: "object?", tokenLifetimeSeconds: "number?", credentialSourceFile: "string?", executableCommand: "string?", executableTimeoutMillis: "number?" });
   if (options.credentialSourceFile !== undefined && options.executableCommand !== undefined) {
     throw new Error(`${typeof site === "string" ? site : site.node.path}: credentialSourceFile and executableCommand are exclusive; choose one token source`);
   }

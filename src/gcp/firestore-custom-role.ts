@@ -1,6 +1,6 @@
 import type { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { Construct } from "constructs";
-import { check, checkEach, checkTextOptional } from "../core/validate";
+import { check, checkEach, checkShape, checkTextOptional } from "../core/validate";
 import { CUSTOM_ROLE_DESCRIPTION, CUSTOM_ROLE_ID, CUSTOM_ROLE_TITLE, DATASTORE_PERMISSION, PERMISSION_LIST } from "./firestore-rules";
 import { PROJECT_ID } from "./gcp-rules";
 
@@ -36,6 +36,7 @@ export class FirestoreCustomRole extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreCustomRoleProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string", roleId: "string", permissions: "string[]", title: "string?", description: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.roleId = check(this, "roleId", props.roleId, CUSTOM_ROLE_ID);
     check(this, "permissions", props.permissions, PERMISSION_LIST);

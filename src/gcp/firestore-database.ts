@@ -5,7 +5,7 @@ import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
-import { check, checkOptional, inputError, isUnresolved, oneOf } from "../core/validate";
+import { check, checkOptional, checkShape, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
 import {
   FIRESTORE_ACCESS_ROLES,
   FIRESTORE_ROLE,
@@ -69,6 +69,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   protected constructor(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string", databaseId: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.databaseId = check(this, "databaseId", props.databaseId ?? DEFAULT_DATABASE_ID, DATABASE_ID);
     this.databaseName = firestoreDatabaseName(this.projectId, this.databaseId);
@@ -96,17 +97,22 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
   }
 
   public grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember {
+    checkType(this, "principal", principal, "principal");
     const role = FIRESTORE_ACCESS_ROLES[level];
     if (role === undefined) throw inputError(this, "access level", level, oneOf(Object.values(FirestoreAccessLevel)).rule);
     return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
   }
 
   public grant(principal: IPrincipal, role: string): ProjectIamMember {
+    checkType(this, "principal", principal, "principal");
+    checkType(this, "role", role, "string");
     if (!isUnresolved(role) && !FIRESTORE_ROLE.test(role)) throw inputError(this, "role", role, roleProblem(role));
     return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
   }
 
   public grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember {
+    checkType(this, "principal", principal, "principal");
+    checkType(this, "role", role, "object");
     if (!isUnresolved(role.projectId) && !isUnresolved(this.projectId) && role.projectId !== this.projectId) {
       throw inputError(
         this,
@@ -209,6 +215,7 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
 
   constructor(scope: Construct, id: string, props: FirestoreDatabaseProps) {
     super(scope, id, props);
+    checkShape(this, "", props, { locationId: "string", pointInTimeRecovery: "boolean?", deleteProtection: "boolean?", deletionPolicy: "string?", backupSchedules: "object[]?", preventDestroy: "boolean?" });
     this.locationId = check(this, "locationId", props.locationId, FIRESTORE_LOCATION);
     checkOptional(this, "deletionPolicy", props.deletionPolicy, oneOf(Object.values(FirestoreDeletionPolicy)));
 
@@ -227,6 +234,7 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
 
   /** Adds a scheduled backup; a database takes at most one DAILY and one WEEKLY schedule. */
   public addBackupSchedule(options: FirestoreBackupScheduleOptions): FirestoreBackupSchedule {
+    checkShape(this, "backup schedule", options, { recurrence: "string", retentionDays: "whole-number", dayOfWeek: "string?" });
     const recurrence = check(this, "backup recurrence", options.recurrence, oneOf(Object.values(FirestoreBackupRecurrence)));
     check(this, "backup retentionDays", options.retentionDays, BACKUP_RETENTION_DAYS);
     if (options.dayOfWeek !== undefined && recurrence !== FirestoreBackupRecurrence.WEEKLY) {

@@ -4,7 +4,7 @@ import { celStringLiteral, celSyntaxError } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, checkTextOptional, inputError, isUnresolved, lengthBetween, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkTextOptional, checkType, inputError, isUnresolved, lengthBetween, oneOf } from "../core/validate";
 import {
   CredentialConfigurationOptions,
   CredentialSource,
@@ -75,6 +75,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
 
   constructor(pool: WorkloadIdentityPool, id: string, options: OidcProviderOptions) {
     super(pool, id);
+    checkShape(this, "", options, { providerId: "string", issuerUri: "string", attributeMapping: "string-map", attributeCondition: "string", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
     this.pool = pool;
     this.providerId = check(this, "providerId", options.providerId, WORKLOAD_IDENTITY_ID);
     this.issuerUri = check(this, "issuerUri", options.issuerUri, HTTPS_URL);
@@ -117,6 +118,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
 
   /** One identity by its mapped `google.subject`. */
   public subject(subject: string): FederatedPrincipal {
+    checkType(this, "subject", subject, "string");
     check(this, "subject", subject, ATTRIBUTE_VALUE);
     return new FederatedPrincipal({
       poolName: this.pool.poolName,
@@ -187,6 +189,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
   public readonly organizationSlug: string;
 
   constructor(pool: WorkloadIdentityPool, id: string, options: BuildkiteProviderOptions) {
+    checkShape(`${pool.node.path}/${id}`, "", options, { organizationSlug: "string", providerId: "string?", pipelineSlugs: "string[]?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
     const org = check(`${pool.node.path}/${id}`, "organizationSlug", options.organizationSlug, BUILDKITE_SLUG);
     checkEach(`${pool.node.path}/${id}`, "pipelineSlugs", options.pipelineSlugs, BUILDKITE_SLUG);
     const pinOrg = `assertion.organization_slug == ${celStringLiteral(org)}`;
@@ -220,6 +223,8 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
    * carry the organization, so two Buildkite providers in one pool never overlap.
    */
   public pipeline(pipelineSlug: string, options: BuildkitePipelineOptions = {}): FederatedPrincipal {
+    checkType(this, "pipelineSlug", pipelineSlug, "string");
+    checkShape(this, "options", options, { branch: "string?" });
     check(this, "pipelineSlug", pipelineSlug, BUILDKITE_SLUG);
     checkOptional(this, "branch", options.branch, GIT_BRANCH);
     const pipeline = `${this.organizationSlug}/${pipelineSlug}`;
@@ -271,6 +276,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
   public readonly owner: string;
 
   constructor(pool: WorkloadIdentityPool, id: string, options: GitHubActionsProviderOptions) {
+    checkShape(`${pool.node.path}/${id}`, "", options, { owner: "string", ownerId: "string?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
     const site = `${pool.node.path}/${id}`;
     const owner = check(site, "owner", options.owner, GITHUB_OWNER);
     checkOptional(site, "ownerId", options.ownerId, { test: (v) => /^[0-9]{1,20}$/.test(v), rule: "owner id must be the numeric GitHub id" });
@@ -293,6 +299,8 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
 
   /** Workflows of one repository of this owner, optionally of one ref only. */
   public repository(repository: string, options: GitHubRepositoryOptions = {}): FederatedPrincipal {
+    checkType(this, "repository", repository, "string");
+    checkShape(this, "options", options, { ref: "string?" });
     check(this, "repository", repository, GITHUB_REPOSITORY);
     checkOptional(this, "ref", options.ref, GITHUB_REF);
     if (!isUnresolved(repository) && !isUnresolved(this.owner) && repository.split("/")[0].toLowerCase() !== this.owner.toLowerCase()) {
@@ -333,6 +341,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
   public readonly tokenVersion: number;
 
   constructor(pool: WorkloadIdentityPool, id: string, options: EntraIdProviderOptions) {
+    checkShape(`${pool.node.path}/${id}`, "", options, { application: "object?", tenantId: "string?", audience: "string?", tokenVersion: "number?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
     const site = `${pool.node.path}/${id}`;
     const app = options.application;
     if (app && (options.tenantId !== undefined || options.audience !== undefined || options.tokenVersion !== undefined)) {
@@ -375,6 +384,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
 
   /** One Entra identity (user, service principal or managed identity) by object id. */
   public objectId(oid: string): FederatedPrincipal {
+    checkType(this, "objectId", oid, "string");
     check(this, "objectId", oid, UUID);
     return new FederatedPrincipal({
       poolName: this.pool.poolName,
@@ -387,6 +397,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
 
   /** Every identity whose token carries this app role in its `roles` claim. */
   public appRole(value: string): FederatedPrincipal {
+    checkType(this, "appRole", value, "string");
     check(this, "appRole", value, ATTRIBUTE_VALUE);
     return new FederatedPrincipal({
       poolName: this.pool.poolName,

@@ -1,6 +1,6 @@
 import type { OrgPolicyPolicy } from "@cdktf/provider-google/lib/org-policy-policy";
 import { Construct } from "constructs";
-import { check } from "../core/validate";
+import { check, checkShape } from "../core/validate";
 import { PROJECT_ID } from "./gcp-rules";
 
 export interface ServiceAccountKeyCreationPolicyProps {
@@ -21,6 +21,7 @@ export class ServiceAccountKeyCreationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountKeyCreationPolicyProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     // Loaded here rather than with the library (~2 ms): the policy is declared once per project, if at all.
     const { OrgPolicyPolicy } = require("@cdktf/provider-google/lib/org-policy-policy") as typeof import("@cdktf/provider-google/lib/org-policy-policy");

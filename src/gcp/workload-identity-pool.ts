@@ -1,6 +1,6 @@
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { Construct } from "constructs";
-import { check, checkTextOptional } from "../core/validate";
+import { check, checkShape, checkTextOptional, checkType } from "../core/validate";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { ATTRIBUTE_VALUE, POOL_DESCRIPTION, POOL_DISPLAY_NAME, PROJECT_ID, WORKLOAD_IDENTITY_ID } from "./gcp-rules";
 import {
@@ -44,6 +44,7 @@ export class WorkloadIdentityPool extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityPoolProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string", poolId: "string", displayName: "string?", description: "string?", preventDestroy: "boolean?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.poolId = check(this, "poolId", props.poolId, WORKLOAD_IDENTITY_ID);
     const displayName = checkTextOptional(this, "displayName", props.displayName, POOL_DISPLAY_NAME);
@@ -90,6 +91,8 @@ export class WorkloadIdentityPool extends Construct {
    * the attribute names they map.
    */
   public principalSet(attribute: string, value: string): FederatedPrincipal {
+    checkType(this, "attribute", attribute, "string");
+    checkType(this, "value", value, "string");
     check(this, "attribute", attribute, { test: (a) => /^[a-z0-9_]+$/.test(a), rule: "attribute name must be [a-z0-9_]+ (without the attribute. prefix)" });
     check(this, `principalSet value for attribute.${attribute}`, value, ATTRIBUTE_VALUE);
     return new FederatedPrincipal({

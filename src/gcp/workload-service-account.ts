@@ -3,7 +3,7 @@ import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-acco
 import { Construct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal, IServiceAccount } from "../core/principal";
-import { check, checkOptional, checkTextOptional } from "../core/validate";
+import { check, checkOptional, checkShape, checkTextOptional, checkType } from "../core/validate";
 import {
   K8S_NAMESPACE,
   K8S_SERVICE_ACCOUNT,
@@ -53,6 +53,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
 
   constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
     super(scope, id);
+    checkShape(this, "", props, { projectId: "string", accountId: "string", displayName: "string?", description: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.accountId = check(this, "accountId", props.accountId, SERVICE_ACCOUNT_ID);
     const displayName = checkTextOptional(this, "displayName", props.displayName, SERVICE_ACCOUNT_DISPLAY_NAME);
@@ -74,6 +75,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
    * account only, never project-wide). Granting the same principal twice is one binding.
    */
   public allowImpersonation(principal: IPrincipal): ServiceAccountIamMember {
+    checkType(this, "principal", principal, "principal");
     const key = principal.iamMember;
     const existing = this.impersonators.get(key);
     if (existing) return existing;
@@ -88,6 +90,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
 
   /** Lets pods running as a Kubernetes service account use this account (GKE Workload Identity). */
   public allowKubernetesWorkload(options: KubernetesWorkloadOptions): ServiceAccountIamMember {
+    checkShape(this, "", options, { namespace: "string", serviceAccountName: "string", clusterProjectId: "string?" });
     check(this, "namespace", options.namespace, K8S_NAMESPACE);
     check(this, "serviceAccountName", options.serviceAccountName, K8S_SERVICE_ACCOUNT);
     const cluster = checkOptional(this, "clusterProjectId", options.clusterProjectId, PROJECT_ID) ?? this.projectId;

@@ -30,7 +30,7 @@ describe("bad Firestore input is refused with path, property, value and rule", (
     ["deletion policy", (s) => db(s, { deletionPolicy: "PREVENT" as FirestoreDeletionPolicy }), "deletionPolicy", '"PREVENT"', "ABANDON, DELETE"],
     ["backup retention of 0 days", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 0 }] }), "test/db", "backup retentionDays", "0", "1 to 98", "14 weeks"],
     ["backup retention over 14 weeks", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.WEEKLY, retentionDays: 99 }] }), "backup retentionDays", "99", "1 to 98"],
-    ["fractional backup retention", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 1.5 }] }), "backup retentionDays", "whole number"],
+    ["fractional backup retention", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 1.5 }] }), "backup schedule.retentionDays", "whole number"],
     ["day of week on a daily schedule", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 7, dayOfWeek: BackupDayOfWeek.MONDAY }] }), "backup dayOfWeek", '"MONDAY"', "WEEKLY schedules only"],
     ["unknown recurrence", (s) => db(s, { backupSchedules: [{ recurrence: "HOURLY", retentionDays: 7 }] }), "backup recurrence", '"HOURLY"', "DAILY, WEEKLY"],
     [

@@ -29,3 +29,19 @@ test("loading the library's entry point does not load the CEL engine (about a qu
   const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: repo, encoding: "utf8" });
   expect(Number(out.trim().split("\n").pop())).toBe(0);
 });
+
+test("synthesizing the examples under the guardrails parses CEL but never loads the evaluator", () => {
+  const script = [
+    'const { mkdtempSync, rmSync } = require("fs");',
+    'const dir = mkdtempSync(require("path").join(require("os").tmpdir(), "lazy-cel-"));',
+    'const { App } = require("cdktf");',
+    'require("./examples/main").buildExamplesApp(new App({ outdir: dir })).synth();',
+    "rmSync(dir, { recursive: true, force: true });",
+    'console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /@bufbuild[\\\\/]cel[\\\\/]/.test(f)).map((f) => f.replace(/\\\\/g, "/").replace(/^.*@bufbuild\\/cel\\/dist\\/cjs\\//, ""))));',
+  ].join("\n");
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: repo, encoding: "utf8" });
+  const loaded: string[] = JSON.parse(out.trim().split("\n").pop()!);
+  expect(loaded).toContain("parse.js");
+  expect(loaded).not.toContain("index.js");
+  expect(loaded).not.toContain("planner.js");
+});

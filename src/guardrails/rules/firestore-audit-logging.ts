@@ -26,7 +26,7 @@ export const firestoreAuditLogging: AppRule = {
   fix: "Declare google_project_iam_audit_config { service = \"datastore.googleapis.com\" } with DATA_READ and DATA_WRITE in some stack (FirestoreAuditLogging).",
   evaluate(stacks: readonly StackModel[]): RuleResult[] {
     const logged = new Map<string, Set<string>>();
-    for (const config of IamModel.of(stacks).auditConfigs) {
+    for (const config of stacks.flatMap((s) => IamModel.ofStack(s).auditConfigs)) {
       if (!AUDITED_SERVICES.has(config.service)) continue;
       const types = logged.get(config.project) ?? new Set<string>();
       for (const t of fullyLogged(config)) types.add(t);
