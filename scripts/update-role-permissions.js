@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * Regenerates src/analysis/data/predefined-roles.ts from a checkout of the community
+ * Regenerates src/core/data/predefined-roles.ts from a checkout of the community
  * dataset iann0036/iam-dataset (a JSON mirror of Google's IAM roles reference):
  *
  *   git clone https://github.com/iann0036/iam-dataset /tmp/iam-dataset
@@ -54,5 +54,5 @@ export const PREDEFINED_ROLE_PERMISSIONS: { readonly [role: string]: readonly st
 ${body}
 };
 `;
-fs.writeFileSync(path.join(__dirname, "..", "src", "analysis", "data", "predefined-roles.ts"), out);
+fs.writeFileSync(path.join(__dirname, "..", "src", "core", "data", "predefined-roles.ts"), out);
 console.log(`wrote ${names.length} roles`);

@@ -1,5 +1,5 @@
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
-import { PREDEFINED_ROLE_PERMISSIONS } from "./data/predefined-roles";
+import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 
 /** The permission that mints an access token for a service account: what impersonation needs. */
 export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";

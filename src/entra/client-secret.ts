@@ -1,10 +1,11 @@
 import type { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, inputError } from "../core/validate";
 import { PROJECT_ID } from "../gcp/gcp-rules";
-import { MAX_SECRET_ROTATION_DAYS, SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
+import { SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
 
 const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
 const DEFAULT_ROTATION_DAYS = 90;
@@ -71,11 +72,12 @@ export class EntraClientSecret extends Construct {
 
     const { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings();
     const rotation = new Rotating(this, "Rotation", { rotationDays: this.rotationDays });
-    const validityDays = Math.min(MAX_SECRET_ROTATION_DAYS, this.rotationDays * 2);
+    const validityDays = this.rotationDays * 2;
     const password = new ApplicationPasswordA(this, "Password", {
       applicationId: props.applicationResourceId,
       displayName: `terraform, rotates every ${this.rotationDays} days`,
-      endDateRelative: `${validityDays * 24}h`,
+      // end_date_relative is deprecated in azuread 3.7.0 (a warning on every plan): count from the rotation's timestamp.
+      endDate: Fn.timeadd(rotation.rfc3339, `${validityDays * 24}h`),
       rotateWhenChanged: { rotation: rotation.id },
       // The replacement is created before the old password is deleted, so the new secret
       // version is readable before the old value stops working.

@@ -222,6 +222,10 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
     checkEach(this, "redirectUris", props.redirectUris, REDIRECT_URI);
     checkUnique(this, "redirectUris", props.redirectUris ?? [], "redirect URIs");
     checkOptional(this, "identifierUri", props.identifierUri, IDENTIFIER_URI);
+    const uriTenant = typeof props.identifierUri === "string" && !isUnresolved(props.identifierUri) ? /^api:\/\/([0-9a-fA-F-]{36})\/(.+)$/.exec(props.identifierUri) : null;
+    if (uriTenant && !isUnresolved(props.tenantId) && uriTenant[1].toLowerCase() !== props.tenantId.toLowerCase()) {
+      throw inputError(this, "identifierUri", props.identifierUri, `api://<uuid>/<string> is accepted only when the uuid is the tenant id (${props.tenantId})`);
+    }
     checkEach(this, "groupMembershipClaims", props.groupMembershipClaims, GROUP_MEMBERSHIP_CLAIM);
     checkEach(this, "optionalClaims.idToken", props.optionalClaims?.idToken, OPTIONAL_CLAIM_NAME);
     checkEach(this, "optionalClaims.accessToken", props.optionalClaims?.accessToken, OPTIONAL_CLAIM_NAME);

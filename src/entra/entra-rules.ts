@@ -1,5 +1,5 @@
 import { UUID } from "../core/formats";
-import { InputRule, integerBetween, oneOf, pattern } from "../core/validate";
+import { InputRule, oneOf, pattern } from "../core/validate";
 
 /**
  * Entra ID (azuread 3.x / Microsoft Graph) input rules, written once. Sources:
@@ -116,8 +116,12 @@ export const IDENTIFIER_URI: InputRule<string> = {
 };
 
 /** Client secrets: short-lived by policy (the FSI-ENTRA-003 guardrail enforces the same bound). */
-export const MAX_SECRET_ROTATION_DAYS = 180;
-export const SECRET_ROTATION_DAYS: InputRule<number> = integerBetween(1, MAX_SECRET_ROTATION_DAYS, "days");
+export const MAX_SECRET_VALIDITY_DAYS = 180;
+/** A password stays valid for two rotation periods (the overlap consumers need), so the period is at most half the cap. */
+export const SECRET_ROTATION_DAYS: InputRule<number> = {
+  test: (v) => Number.isInteger(v) && v >= 1 && v * 2 <= MAX_SECRET_VALIDITY_DAYS,
+  rule: `must be a whole number of days from 1 to ${MAX_SECRET_VALIDITY_DAYS / 2}: each password stays valid for two periods, at most ${MAX_SECRET_VALIDITY_DAYS} days`,
+};
 
 /** Google Secret Manager secret id: at most 255 of letters, digits, hyphen and underscore. */
 export const SECRET_MANAGER_SECRET_ID: InputRule<string> = pattern(

@@ -10,7 +10,12 @@ import { InputRule, integerBetween, pattern } from "../core/validate";
 export const FIRESTORE_AUDIT_SERVICE = "datastore.googleapis.com";
 
 /** Audit entries Firestore writes, for both Data Access and Admin Activity logs. */
-export const FIRESTORE_AUDIT_FILTER = 'logName:"cloudaudit.googleapis.com" AND protoPayload.serviceName="firestore.googleapis.com"';
+/**
+ * Native-mode databases log as firestore.googleapis.com, Datastore-mode ones (which
+ * fromExisting may name) as datastore.googleapis.com: the sink takes both.
+ */
+export const FIRESTORE_AUDIT_FILTER =
+  'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
 
 export const SINK_NAME: InputRule<string> = pattern(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
@@ -42,8 +47,8 @@ export const PUBSUB_TOPIC_NAME: InputRule<string> = {
 
 /** `_Default` and `_Required` exist in every project, so creating them always fails. */
 export const LOG_BUCKET_ID: InputRule<string> = {
-  test: (v) => /^[A-Za-z0-9_.-]{1,100}$/.test(v) && v !== "_Default" && v !== "_Required",
-  rule: "log bucket id must be 1-100 characters of [A-Za-z0-9_.-] and not _Default or _Required",
+  test: (v) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(v) && v !== "_Default" && v !== "_Required",
+  rule: "log bucket id must be 1-100 characters of [A-Za-z0-9_.-], start with a letter or digit, and not be _Default or _Required",
 };
 
 export const LOG_BUCKET_LOCATION: InputRule<string> = pattern(
@@ -53,8 +58,11 @@ export const LOG_BUCKET_LOCATION: InputRule<string> = pattern(
 
 export const LOG_BUCKET_RETENTION_DAYS: InputRule<number> = integerBetween(1, 3650, "days");
 
-/** Cloud Storage requires retention_period below 3,155,760,000 seconds (100 years). */
-export const STORAGE_RETENTION_DAYS: InputRule<number> = integerBetween(1, 36524, "days");
+/**
+ * google 6.50.0 validates retention_period with IntBetween(1, math.MaxInt32) seconds
+ * (services/storage/resource_storage_bucket.go): 24,855 whole days.
+ */
+export const STORAGE_RETENTION_DAYS: InputRule<number> = integerBetween(1, Math.floor(2_147_483_647 / 86_400), "days");
 
 /** BigQuery and Cloud Storage locations: US, EU, or a region such as europe-west3 (case-insensitive). */
 export const DATA_LOCATION: InputRule<string> = pattern(

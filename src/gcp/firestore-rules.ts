@@ -1,3 +1,4 @@
+import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 import { InputRule, lengthBetween, pattern } from "../core/validate";
 
 /** Firestore input limits, each written once. Sources: ../shared/FACTS.md and the Firestore REST reference. */
@@ -29,10 +30,15 @@ export const CUSTOM_ROLE_TITLE: InputRule<string> = lengthBetween(1, 100);
 export const CUSTOM_ROLE_DESCRIPTION: InputRule<string> = lengthBetween(0, 256);
 
 /** Only Firestore permissions: a custom role granted through a database condition must not carry anything else. */
-export const DATASTORE_PERMISSION: InputRule<string> = pattern(
-  /^datastore\.[a-zA-Z]+\.[a-zA-Z]+$/,
-  "must be a Firestore permission of the form datastore.<resource>.<verb>, e.g. datastore.entities.get",
+/** Every Firestore permission a predefined role holds: the permissions Google defines (core/data/predefined-roles.ts). */
+const KNOWN_DATASTORE_PERMISSIONS: ReadonlySet<string> = new Set(
+  Object.values(PREDEFINED_ROLE_PERMISSIONS).flatMap((permissions) => permissions.filter((p) => p.startsWith("datastore."))),
 );
+
+export const DATASTORE_PERMISSION: InputRule<string> = {
+  test: (v) => typeof v === "string" && KNOWN_DATASTORE_PERMISSIONS.has(v),
+  rule: `must be a Firestore permission Google defines, e.g. datastore.entities.get (one of ${KNOWN_DATASTORE_PERMISSIONS.size}, listed in Google's IAM roles reference)`,
+};
 
 export const PERMISSION_LIST: InputRule<readonly string[]> = {
   test: (v) => Array.isArray(v) && v.length > 0,

@@ -28,11 +28,21 @@ export const ATTRIBUTE_CONDITION: InputRule<string> = {
   rule: "attribute condition must be a non-empty CEL expression of at most 4096 characters",
 };
 
-/** Keys Google accepts in attribute_mapping. */
+/**
+ * Keys a workload identity pool provider accepts in attribute_mapping (google 6.50.0,
+ * services/iambeta): google.subject, google.groups and attribute.<name> with a name of at
+ * most 100 characters.
+ */
 export const ATTRIBUTE_KEY: InputRule<string> = pattern(
-  /^(google\.(subject|groups|display_name|profile_photo|posix_username)|attribute\.[a-z0-9_]+)$/,
-  "must be google.subject, google.groups, google.display_name or attribute.<[a-z0-9_]+>",
+  /^(google\.(subject|groups)|attribute\.[a-z0-9_]{1,100})$/,
+  "must be google.subject, google.groups or attribute.<name> with a name of 1-100 of [a-z0-9_]",
 );
+
+/** Each attribute_mapping expression (workload identity pools REST reference). */
+export const MAPPING_EXPRESSION: InputRule<string> = lengthBetween(1, 2048, "characters (a mapping expression)");
+
+/** Each allowed audience (google 6.50.0, services/iambeta; REST reference Oidc.allowedAudiences). */
+export const AUDIENCE: InputRule<string> = lengthBetween(1, 256, "characters (an audience)");
 export const MAX_CUSTOM_ATTRIBUTES = 50;
 export const MAX_ALLOWED_AUDIENCES = 10;
 export const MAX_SUBJECT_LENGTH = 127;

@@ -4,7 +4,7 @@ import { celStringLiteral, celSyntaxError } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, checkShape, checkTextOptional, checkType, inputError, isUnresolved, lengthBetween, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkTextOptional, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
 import {
   CredentialConfigurationOptions,
   CredentialSource,
@@ -16,11 +16,13 @@ import {
   ATTRIBUTE_CONDITION,
   ATTRIBUTE_KEY,
   ATTRIBUTE_VALUE,
+  AUDIENCE,
   BUILDKITE_SLUG,
   GITHUB_OWNER,
   GITHUB_REF,
   GITHUB_REPOSITORY,
   GIT_BRANCH,
+  MAPPING_EXPRESSION,
   MAX_ALLOWED_AUDIENCES,
   MAX_CUSTOM_ATTRIBUTES,
   POOL_DESCRIPTION,
@@ -90,7 +92,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
       test: (n) => n <= MAX_ALLOWED_AUDIENCES,
       rule: `at most ${MAX_ALLOWED_AUDIENCES} audiences`,
     });
-    checkEach(this, "allowedAudiences", this.allowedAudiences, lengthBetween(1, 512));
+    checkEach(this, "allowedAudiences", this.allowedAudiences, AUDIENCE);
 
     this.resource = new IamWorkloadIdentityPoolProvider(this, "Resource", {
       project: pool.projectId,
@@ -153,6 +155,7 @@ function validateMapping(provider: Construct, mapping: { [key: string]: string }
   if (custom.length > MAX_CUSTOM_ATTRIBUTES) {
     throw inputError(provider, "attributeMapping", custom.length, `at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`);
   }
+  for (const key of keys) check(provider, `attributeMapping["${key}"]`, mapping[key], MAPPING_EXPRESSION);
   check(provider, 'attributeMapping["google.subject"]', mapping["google.subject"], SUBJECT_MAPPING);
   // Sorted keys keep the synthesized JSON stable whatever order the caller wrote.
   return Object.fromEntries(keys.map((k) => [k, mapping[k]]));
@@ -354,7 +357,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
     if (audience === undefined) throw inputError(site, "audience", audience, "is required (or pass application)");
     check(site, "tenantId", tenantId, UUID);
     check(site, "tokenVersion", String(version), oneOf(["1", "2"]));
-    check(site, "audience", audience, lengthBetween(1, 512));
+    check(site, "audience", audience, AUDIENCE);
     if (options.allowedAudiences !== undefined) {
       throw inputError(site, "allowedAudiences", options.allowedAudiences, "is derived from audience for Entra ID; set audience instead");
     }

@@ -66,11 +66,12 @@ function parse(argv: readonly string[]): Args {
       permission: { type: "string" },
       access: { type: "string" },
       time: { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
   });
   if (positionals.length > 2) throw new Error(`unexpected argument ${positionals[2]}`);
   return {
-    command: positionals[0] ?? "",
+    command: values.help ? "help" : positionals[0] ?? "",
     target: positionals[1] ?? "cdktf.out",
     format: values.format,
     out: values.out,
@@ -166,10 +167,17 @@ export function main(argv: readonly string[], io: CliIo = processIo, cwd: string
     if (args.command === "check") return check(args, io, cwd);
     if (args.command === "report") return report(args, io, cwd);
     if (args.command === "explain") return explain(args, io, cwd);
-    io.stderr(args.command === "" || args.command === "help" ? USAGE : `unknown command ${args.command}\n\n${USAGE}`);
+    if (args.command === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    io.stderr(args.command === "" ? USAGE : `unknown command ${args.command}\n\n${USAGE}`);
     return 2;
   } catch (e) {
-    io.stderr(`cdktf-firestore-identity: ${(e as Error).message}\n`);
+    // parseArgs names the bad option; a stack overflow means input nested deeper than any synth writes.
+    const message = e instanceof RangeError ? `the input is nested too deeply to be Terraform JSON (${e.message})` : (e as Error).message;
+    const usage = (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? `\n${USAGE}` : "";
+    io.stderr(`cdktf-firestore-identity: ${message}\n${usage}`);
     return 2;
   }
 }

@@ -6,7 +6,8 @@ import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/
 
 const projectId = "acme-dev-1";
 const WRITER = "${google_logging_project_sink.audit_Sink_7F10F487.writer_identity}";
-const FILTER = 'logName:"cloudaudit.googleapis.com" AND protoPayload.serviceName="firestore.googleapis.com"';
+// Native mode logs as firestore.googleapis.com, Datastore mode (a database named by fromExisting may be one) as datastore.googleapis.com.
+const FILTER = 'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
 
 const audited = (destination: AuditLogDestination, extra: Record<string, unknown> = {}) =>
   synthJson(stackWith((s) => new FirestoreAuditLogging(s, "audit", { projectId, destination, ...extra })));

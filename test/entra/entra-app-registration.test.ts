@@ -232,7 +232,9 @@ describe("client secret", () => {
     expect(rotation).toEqual({ rotation_days: 60 });
     expect(password.application_id).toBe(`\${azuread_application.${appId}.id}`);
     expect(password.rotate_when_changed).toEqual({ rotation: `\${time_rotating.${rotationId}.id}` });
-    expect(password.end_date_relative).toBe(`${120 * 24}h`);
+    // end_date, not the end_date_relative azuread 3.7.0 deprecates: two periods from the rotation's timestamp.
+    expect(password.end_date_relative).toBeUndefined();
+    expect(password.end_date).toBe(`\${timeadd(time_rotating.${rotationId}.rfc3339, "${120 * 24}h")}`);
     expect(password.lifecycle).toEqual({ create_before_destroy: true });
   });
 
