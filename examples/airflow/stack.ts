@@ -1,6 +1,6 @@
 import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AirflowEntraLogin, WorkloadServiceAccount } from "../../src";
 import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
@@ -41,7 +41,8 @@ export class AirflowStack extends EnvironmentStack {
       condition: {
         title: "airflow connections only",
         description: `Secrets named ${CONNECTIONS_PREFIX}-*`,
-        expression: `resource.name.startsWith("projects/${project.number}/secrets/${CONNECTIONS_PREFIX}-")`,
+        // jsonencode() quotes what Terraform fills in, so the value stays one CEL string (guardrail FSI-CEL-002).
+        expression: `resource.name.startsWith(${Fn.jsonencode(`projects/${project.number}/secrets/${CONNECTIONS_PREFIX}-`)})`,
       },
     });
 

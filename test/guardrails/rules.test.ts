@@ -1,4 +1,5 @@
 import { celParses } from "../../src/guardrails/rules/cel-parses";
+import { celValuesQuoted } from "../../src/guardrails/rules/cel-values-quoted";
 import { entraAssignmentRequired } from "../../src/guardrails/rules/entra-assignment-required";
 import { entraNoImplicitGrant } from "../../src/guardrails/rules/entra-no-implicit-grant";
 import { entraSecretRotation } from "../../src/guardrails/rules/entra-secret-rotation";
@@ -375,5 +376,24 @@ describe("FSI-CEL-001 every CEL expression parses", () => {
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/^google_iam_workload_identity_pool_provider\.p: attribute_condition .* does not parse: 1:\d+: .*; attribute_mapping\["attribute\.x"\] `assertion\.x\)` does not parse/);
     expect(found[1]).toMatch(/^google_project_iam_member\.g: condition\.expression `resource\.name = "x"` does not parse: 1:15/);
+  });
+});
+
+describe("FSI-CEL-002 values Terraform fills into CEL are quoted", () => {
+  test("a raw reference is named; jsonencode() and literals pass", () => {
+    const stack = model({
+      google_iam_workload_identity_pool_provider: {
+        raw: { attribute_condition: 'assertion.organization_slug == "${var.org}"' },
+        quoted: { attribute_condition: "assertion.organization_slug == ${jsonencode(var.org)}" },
+      },
+      google_project_iam_member: {
+        g: { project: "p", role: "roles/datastore.user", member: SA, condition: { title: "t", expression: 'resource.name == "projects/${var.p}/databases/app"' } },
+        ok: { project: "p", role: "roles/datastore.user", member: SA, condition: { title: "t", expression: 'resource.name == ${jsonencode("projects/${var.p}/databases/app")}' } },
+      },
+    });
+    expect(violations(celValuesQuoted, stack)).toEqual([
+      "google_iam_workload_identity_pool_provider.raw: attribute_condition pastes ${var.org} into CEL unquoted",
+      "google_project_iam_member.g: condition.expression pastes ${var.p} into CEL unquoted",
+    ]);
   });
 });

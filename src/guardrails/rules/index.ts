@@ -1,5 +1,6 @@
 import { Rule } from "../rule";
 import { celParses } from "./cel-parses";
+import { celValuesQuoted } from "./cel-values-quoted";
 import { entraAssignmentRequired } from "./entra-assignment-required";
 import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
 import { entraSecretRotation } from "./entra-secret-rotation";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
   celParses,
+  celValuesQuoted,
   firestoreDatabaseCondition,
   firestoreAuditLogging,
   sinkWriterGranted,
