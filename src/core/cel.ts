@@ -1,5 +1,5 @@
 import type * as Cel from "@bufbuild/cel";
-import { Fn, Token } from "cdktf";
+import { Fn, Token, Tokenization } from "cdktf";
 
 let loaded: typeof Cel | undefined;
 
@@ -75,4 +75,20 @@ const syntaxErrors = new Map<string, string | undefined>();
  */
 export function celStringLiteral(value: string): string {
   return Token.isUnresolved(value) ? Fn.jsonencode(value) : JSON.stringify(value);
+}
+
+/**
+ * Tokens in a CEL text that Terraform would paste in raw: anything but a `jsonencode()`
+ * call (which quotes what it substitutes). Also catches a cdktf token marker typed as
+ * text, which cdktf would swap for whichever token has that number.
+ */
+export function unquotedCelTokens(expression: string): string[] {
+  if (!Token.isUnresolved(expression)) return [];
+  try {
+    return Tokenization.reverseString(expression)
+      .tokens.filter((t) => !(t.constructor?.name === "FunctionCall" && (t as { name?: unknown }).name === "jsonencode"))
+      .map((t) => String((t as { creationStack?: unknown }).creationStack ? t.toString() : t));
+  } catch (e) {
+    return [(e as Error).message.split(".")[0]];
+  }
 }

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 
 /**
@@ -62,10 +62,26 @@ export function check<T>(site: InputSite, property: string, value: T, rule: Inpu
   if (typeof value === "string" && TEMPLATE_SEQUENCE.test(value)) {
     throw inputError(site, property, value, "must not contain ${ or %{: Terraform would evaluate it as a template; pass a value Terraform fills in as a cdktf token (e.g. TerraformVariable.stringValue) instead");
   }
-  if (!isUnresolved(value) && !passes(rule, value)) {
+  if (isUnresolved(value)) {
+    checkTokenMarkers(site, property, value);
+  } else if (!passes(rule, value)) {
     throw inputError(site, property, value, rule.rule);
   }
   return value;
+}
+
+/**
+ * A token marker typed as text (`${TfToken[TOKEN.7]}`) that no token of this app has is
+ * refused here, instead of failing deep inside cdktf at synth. (One that happens to match a
+ * real token's number cannot be told apart from it: cdktf tokens are plain strings.)
+ */
+function checkTokenMarkers(site: InputSite, property: string, value: unknown): void {
+  if (typeof value !== "string") return;
+  try {
+    Tokenization.reverseString(value);
+  } catch {
+    throw inputError(site, property, value, "holds a cdktf token marker that no token of this app has: pass the token itself (e.g. variable.stringValue), not text that looks like one");
+  }
 }
 
 /** A rule that throws on a value of the wrong type (a number where it calls startsWith) refuses it. */
@@ -79,7 +95,8 @@ function passes<T>(rule: InputRule<T>, value: T): boolean {
 
 /** Checks free text against its rule and returns it escaped for Terraform (terraformLiteral). */
 export function checkText(site: InputSite, property: string, value: string, rule: InputRule<string>): string {
-  if (!isUnresolved(value) && !passes(rule, value)) throw inputError(site, property, value, rule.rule);
+  if (isUnresolved(value)) checkTokenMarkers(site, property, value);
+  else if (!passes(rule, value)) throw inputError(site, property, value, rule.rule);
   return terraformLiteral(value);
 }
 
@@ -184,7 +201,12 @@ export function checkType(site: InputSite, property: string, value: unknown, typ
     if (optional && value === undefined) return;
     throw inputError(site, property, value, `is required: it ${TYPE_RULES[base].rule}`);
   }
-  if (base !== "whole-number" && isUnresolved(value)) return;
+  // A list Terraform fills in is still an array (of one token); a token string where a list belongs is a mistake.
+  const arrayType = base.endsWith("[]");
+  if (base !== "whole-number" && isUnresolved(value) && (!arrayType || Array.isArray(value))) {
+    checkTokenMarkers(site, property, value);
+    return;
+  }
   if (!TYPE_RULES[base].test(value)) throw inputError(site, property, value, TYPE_RULES[base].rule);
 }
 

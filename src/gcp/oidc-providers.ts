@@ -1,6 +1,6 @@
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { Construct } from "constructs";
-import { celStringLiteral, celSyntaxError } from "../core/cel";
+import { celStringLiteral, celSyntaxError, unquotedCelTokens } from "../core/cel";
 import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
@@ -164,7 +164,9 @@ function validateMapping(provider: Construct, mapping: { [key: string]: string }
 function checkCelSyntax(provider: Construct, condition: string, mapping: { [key: string]: string }): void {
   const expressions: Array<[string, string]> = [["attributeCondition", condition], ...Object.keys(mapping).map((k): [string, string] => [`attributeMapping["${k}"]`, mapping[k]])];
   for (const [property, expression] of expressions) {
-    if (isUnresolved(expression)) continue;
+    if (unquotedCelTokens(expression).length > 0) {
+      throw inputError(provider, property, expression, "a value Terraform fills in must be quoted with Fn.jsonencode(value) inside CEL, or Terraform pastes it in raw and a quote in it adds CEL of its own");
+    }
     const error = celSyntaxError(expression);
     if (error !== undefined) throw inputError(provider, property, expression, `must be a CEL expression Google can parse; the parser says ${error}`);
   }

@@ -1,5 +1,5 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Fn, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AccessDecision, AccessSimulator, AuditLogDestination, FirestoreAuditLogging, FirestoreDatabase, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { celSyntaxError } from "../../src/core/cel";
 import { buildkiteToken, entraV2AppToken, githubToken, providerAudience } from "../fixtures/tokens";
@@ -95,4 +95,19 @@ test("the log bucket writer's condition quotes a bucket id given as a variable",
   const expression = grants[0].condition.expression;
   expect(celSyntaxError(expression)).toBeUndefined();
   expect(expression).toBe('resource.name.endsWith("locations/global/buckets/x\\") || true || (\\"")');
+});
+
+test("user CEL may hold a value Terraform fills in only quoted by jsonencode(); a typed token marker is refused", () => {
+  const provider = (condition: (stack: TerraformStack, v: (name: string) => string) => string) =>
+    stackWith((stack, v) => {
+      new WorkloadIdentityPool(stack, "pool", { projectId: "acme-dev", poolId: "oidc-pool" }).addOidcProvider("o", {
+        providerId: "idp-oidc",
+        issuerUri: "https://idp.example.com",
+        attributeMapping: { "google.subject": "assertion.sub" },
+        attributeCondition: condition(stack, v),
+      });
+    });
+  expect(() => provider((_, v) => `assertion.org == "${v("org")}"`)).toThrow(/inj-dev\/pool\/o: invalid attributeCondition .*must be quoted with Fn\.jsonencode\(value\)/);
+  expect(provider((_, v) => `assertion.org == ${Fn.jsonencode(v("org"))}`)).toContain("assertion.org == ${jsonencode(var.org)}");
+  expect(() => provider(() => "${TfToken[TOKEN.999999]}")).toThrow(/invalid attributeCondition "\$\{TfToken\[TOKEN\.999999\]\}": holds a cdktf token marker that no token of this app has/);
 });
