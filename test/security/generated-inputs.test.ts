@@ -21,7 +21,7 @@ import { StackModel } from "../../src/analysis/terraform-json";
  * Terraform whose every CEL expression parses, that Terraform will not evaluate as a
  * template, and that passes the single-stack guardrails. Bounded: RUNS per construct.
  */
-const RUNS = Number(process.env.GENERATED_RUNS ?? 100);
+const RUNS = Number(process.env.GENERATED_RUNS ?? 60);
 const counts: Record<string, number> = {};
 afterAll(() => {
   // The closing note of issue 12 records these counts.
