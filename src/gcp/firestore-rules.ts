@@ -13,10 +13,29 @@ export const DATABASE_ID: InputRule<string> = {
 };
 
 /** Multi-regions (nam5, eur3, nam7) or regions (europe-west3, northamerica-northeast1). */
-export const FIRESTORE_LOCATION: InputRule<string> = pattern(
-  /^((nam|eur)[0-9]+|[a-z]+-[a-z]+[0-9]+)$/,
-  "must be a Firestore location: a multi-region such as nam5 or eur3, or a region such as europe-west3",
-);
+/**
+ * The locations Google lists for creating a Firestore database (Native mode, both editions),
+ * https://docs.cloud.google.com/firestore/native/docs/locations, as mirrored on 2026-08-20.
+ * A region Google adds later is refused until this list learns it; the message says where to look.
+ */
+export const FIRESTORE_MULTI_REGIONS: readonly string[] = ["nam5", "nam7", "eur3"];
+export const FIRESTORE_REGIONS: readonly string[] = [
+  "us-west1", "us-west2", "us-west3", "us-west4", "us-central1", "northamerica-northeast1", "northamerica-northeast2",
+  "northamerica-south1", "us-east1", "us-east4", "us-east5", "us-south1", "southamerica-west1", "southamerica-east1",
+  "europe-west2", "europe-west1", "europe-west4", "europe-west8", "europe-southwest1", "europe-west9", "europe-west12",
+  "europe-west10", "europe-west3", "europe-north1", "europe-north2", "europe-central2", "europe-west6", "me-central1",
+  "me-central2", "me-west1", "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2", "asia-southeast3",
+  "asia-east2", "asia-east1", "asia-northeast1", "asia-northeast2", "asia-northeast3", "australia-southeast1",
+  "australia-southeast2", "africa-south1",
+];
+const FIRESTORE_LOCATIONS: ReadonlySet<string> = new Set([...FIRESTORE_MULTI_REGIONS, ...FIRESTORE_REGIONS]);
+
+export const FIRESTORE_LOCATION: InputRule<string> = {
+  test: (v) => typeof v === "string" && FIRESTORE_LOCATIONS.has(v),
+  rule:
+    "must be a Firestore location Google lists: a multi-region (nam5, nam7, eur3) or a region such as europe-west3 " +
+    "(https://docs.cloud.google.com/firestore/native/docs/locations)",
+};
 
 /** The API caps backup retention at 14 weeks (8467200 s). */
 export const MAX_BACKUP_RETENTION_DAYS = 98;

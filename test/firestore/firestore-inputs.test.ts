@@ -27,6 +27,7 @@ describe("bad Firestore input is refused with path, property, value and rule", (
     ["database id of a reference", (s) => FirestoreDatabase.fromExisting(s, "ref", { projectId, databaseId: "_default" }), "test/ref", "databaseId", '"_default"', '"(default)"'],
     ["location format", (s) => db(s, { locationId: "Europe West" }), "locationId", '"Europe West"', "nam5"],
     ["location as a zone", (s) => db(s, { locationId: "europe-west3-a" }), "locationId", "europe-west3"],
+    ["a location Firestore does not serve", (s) => db(s, { locationId: "europe-west7" }), "locationId", "\"europe-west7\"", "Firestore location Google lists"],
     ["deletion policy", (s) => db(s, { deletionPolicy: "PREVENT" as FirestoreDeletionPolicy }), "deletionPolicy", '"PREVENT"', "ABANDON, DELETE"],
     ["backup retention of 0 days", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.DAILY, retentionDays: 0 }] }), "test/db", "backup retentionDays", "0", "1 to 98", "14 weeks"],
     ["backup retention over 14 weeks", (s) => db(s, { backupSchedules: [{ recurrence: FirestoreBackupRecurrence.WEEKLY, retentionDays: 99 }] }), "backup retentionDays", "99", "1 to 98"],
