@@ -17,7 +17,9 @@ export function loadSynthOutput(target: string): StackModel[] {
   const manifest = readJson(manifestPath);
   const stacks = (manifest as { stacks?: unknown })?.stacks;
   if (!isObject(manifest) || !isObject(stacks)) throw new Error(`${manifestPath}: expected { "stacks": { "<name>": { "synthesizedStackPath": ... } } } as cdktf writes it`);
-  const root = path.resolve(target);
+  if (Object.keys(stacks).length === 0) throw new Error(`${manifestPath}: lists no stacks; a synth writes at least one`);
+  // Compared after following links, so a linked folder or file cannot lead outside either.
+  const root = fs.realpathSync(target);
   return Object.keys(stacks)
     .sort()
     .map((name) => {
@@ -27,7 +29,11 @@ export function loadSynthOutput(target: string): StackModel[] {
       const relative = given ?? `stacks/${name}/cdk.tf.json`;
       const file = path.resolve(root, relative);
       // A manifest names files inside its own output directory; anything else is not read.
-      if (path.relative(root, file).startsWith("..") || path.isAbsolute(path.relative(root, file))) {
+      const inside = (p: string) => {
+        const rel = path.relative(root, p);
+        return rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+      };
+      if (!inside(file) || (fs.existsSync(file) && !inside(fs.realpathSync(file)))) {
         throw new Error(`${manifestPath}: stacks.${name}.synthesizedStackPath ${JSON.stringify(relative)} leads outside ${target}`);
       }
       return loadStackFile(file, name, path.relative(root, file).split(path.sep).join("/"));
@@ -66,6 +72,15 @@ function loadStackFile(file: string, fallbackName: string, relative: string): St
   if (!isObject(json)) throw new Error(`${file}: expected a Terraform JSON object, got ${Array.isArray(json) ? "an array" : JSON.stringify(json)}`);
   for (const section of ["resource", "data", "provider", "output"]) {
     if (json[section] !== undefined && !isObject(json[section])) throw new Error(`${file}: "${section}" must be an object of blocks, got ${JSON.stringify(json[section]).slice(0, 80)}`);
+  }
+  // Every resource and data block must be an object: a rule that skipped one would pass what it never read.
+  for (const section of ["resource", "data"]) {
+    for (const [type, byName] of Object.entries((json[section] ?? {}) as Record<string, unknown>)) {
+      if (!isObject(byName)) throw new Error(`${file}: ${section}.${type} must be an object of named blocks`);
+      for (const [name, block] of Object.entries(byName)) {
+        if (!isObject(block)) throw new Error(`${file}: ${section}.${type}.${name} must be an object, got ${JSON.stringify(block)?.slice(0, 80)}`);
+      }
+    }
   }
   return new StackModel(stackNameOf(json, fallbackName), json, relative);
 }

@@ -84,11 +84,26 @@ export function celStringLiteral(value: string): string {
  */
 export function unquotedCelTokens(expression: string): string[] {
   if (!Token.isUnresolved(expression)) return [];
+  let tokens;
   try {
-    return Tokenization.reverseString(expression)
-      .tokens.filter((t) => !(t.constructor?.name === "FunctionCall" && (t as { name?: unknown }).name === "jsonencode"))
-      .map((t) => String((t as { creationStack?: unknown }).creationStack ? t.toString() : t));
+    tokens = Tokenization.reverseString(expression).tokens;
   } catch (e) {
     return [(e as Error).message.split(".")[0]];
   }
+  const raw = tokens.filter((t) => !(t.constructor?.name === "FunctionCall" && (t as { name?: unknown }).name === "jsonencode")).map(() => "a value pasted in raw");
+  // jsonencode() writes a double-quoted string; inside CEL quotes of its own, a ' in the value would still end the literal.
+  const quoted = [...expression.matchAll(/\$\{TfToken\[[A-Za-z0-9_.:-]+\]\}/g)].filter((m) => insideCelString(expression, m.index ?? 0)).map(() => "a value inside CEL quotes");
+  return [...raw, ...quoted];
+}
+
+/** Whether a position of a CEL text lies inside a string literal ('...' or "..."), escapes honoured. */
+function insideCelString(expression: string, position: number): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < position; i++) {
+    const c = expression[i];
+    if (quote !== undefined && c === "\\") i++;
+    else if (quote === undefined && (c === '"' || c === "'")) quote = c;
+    else if (c === quote) quote = undefined;
+  }
+  return quote !== undefined;
 }

@@ -24,6 +24,6 @@ export const HTTPS_URL: InputRule<string> = {
   rule: "must be an https:// URL without credentials",
 };
 
-export const ABSOLUTE_PATH: InputRule<string> = pattern(/^\/\S/, "must be an absolute path (Google's auth libraries do not resolve relative ones)");
+export const ABSOLUTE_PATH: InputRule<string> = pattern(/^\/\S+$/, "must be an absolute path without spaces (Google's auth libraries do not resolve relative ones, and split the command at spaces)");
 
 export const NON_EMPTY: InputRule<string> = { test: (v) => typeof v === "string" && v.trim().length > 0, rule: "must not be empty" };

@@ -1,3 +1,5 @@
+import { Fn, Token } from "cdktf";
+
 /**
  * OIDC issuers and endpoints, written once. Both the Entra app registration and the
  * Google provider that trusts it read these, so the two sides cannot disagree.
@@ -43,5 +45,7 @@ export function googleImpersonationUrl(serviceAccountEmail: string): string {
 
 /** Azure instance metadata endpoint that hands a managed identity its token. */
 export function azureManagedIdentityTokenUrl(resource: string): string {
-  return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${resource}`;
+  // Encoded as a query value, by Terraform when it fills the value in.
+  const encoded = Token.isUnresolved(resource) ? Fn.urlencode(resource) : encodeURIComponent(resource);
+  return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encoded}`;
 }

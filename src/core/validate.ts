@@ -32,8 +32,10 @@ export function show(value: unknown): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}... (${text.length} characters)` : text;
 }
 
-/** `${` and `%{` outside cdktf's own token markers: text Terraform would evaluate as a template. */
-const TEMPLATE_SEQUENCE = /\$\{(?!TfToken\[)|%\{/;
+/** cdktf's marker for a token inside a string: `${TfToken[TOKEN.7]}`. */
+const TOKEN_MARKER = "\\$\\{TfToken\\[[A-Za-z0-9_.:-]+\\]\\}";
+/** `${` and `%{` that are not a cdktf token marker: text Terraform would evaluate as a template. */
+const TEMPLATE_SEQUENCE = new RegExp(`\\$\\{(?!${TOKEN_MARKER.slice(4)})|%\\{`);
 
 /**
  * Free text (descriptions, display names, titles) as Terraform must keep it: `${` and `%{`
@@ -41,7 +43,7 @@ const TEMPLATE_SEQUENCE = /\$\{(?!TfToken\[)|%\{/;
  * evaluating `${file("/etc/passwd")}` at plan. cdktf tokens stay tokens.
  */
 export function terraformLiteral(value: string): string {
-  return value.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
+  return value.replace(new RegExp(TEMPLATE_SEQUENCE.source, "g"), (sequence) => (sequence === "%{" ? "%%{" : "$${"));
 }
 
 /** The one error format of this library: path, property, bad value, rule. */
@@ -95,8 +97,13 @@ function passes<T>(rule: InputRule<T>, value: T): boolean {
 
 /** Checks free text against its rule and returns it escaped for Terraform (terraformLiteral). */
 export function checkText(site: InputSite, property: string, value: string, rule: InputRule<string>): string {
-  if (isUnresolved(value)) checkTokenMarkers(site, property, value);
-  else if (!passes(rule, value)) throw inputError(site, property, value, rule.rule);
+  if (isUnresolved(value)) {
+    checkTokenMarkers(site, property, value);
+    // Beside a token, cdktf reads `${...}` as an expression of its own: it cannot be kept as text there.
+    if (typeof value === "string" && TEMPLATE_SEQUENCE.test(value)) {
+      throw inputError(site, property, value, "must not contain ${ or %{ next to a value Terraform fills in: cdktf would read it as an expression");
+    }
+  } else if (!passes(rule, value)) throw inputError(site, property, value, rule.rule);
   return terraformLiteral(value);
 }
 
@@ -170,6 +177,9 @@ export type InputType =
 
 export type InputShape = { readonly [property: string]: InputType | `${InputType}?` };
 
+const MEMBER_RULE = "is user:, group:, serviceAccount:, domain:, principal:// or principalSet:// (never allUsers or allAuthenticatedUsers) and holds no ${ or %{";
+const IAM_MEMBER = /^((user|group|serviceAccount|domain):\S+|(principal|principalSet):\/\/iam\.googleapis\.com\/\S+)$/;
+
 const TYPE_RULES: Record<InputType, InputRule<unknown>> = {
   string: { test: (v) => typeof v === "string", rule: "must be a string" },
   number: { test: (v) => typeof v === "number" && Number.isFinite(v), rule: "must be a finite number" },
@@ -181,16 +191,19 @@ const TYPE_RULES: Record<InputType, InputRule<unknown>> = {
   "string[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "string"), rule: "must be an array of strings" },
   object: { test: (v) => typeof v === "object" && v !== null && !Array.isArray(v), rule: "must be an object" },
   "object[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && !Array.isArray(e)), rule: "must be an array of objects" },
-  principal: { test: isPrincipalLike, rule: "must be a principal (an object with an iamMember string, e.g. Principal.group(...) or a WorkloadServiceAccount)" },
-  "principal[]": { test: (v) => Array.isArray(v) && v.every(isPrincipalLike), rule: "must be an array of principals (objects with an iamMember string)" },
+  principal: { test: isPrincipalLike, rule: `must be a principal (e.g. Principal.group(...) or a WorkloadServiceAccount) whose iamMember ${MEMBER_RULE}` },
+  "principal[]": { test: (v) => Array.isArray(v) && v.every(isPrincipalLike), rule: `must be an array of principals whose iamMember ${MEMBER_RULE}` },
   "string-map": {
     test: (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((e) => typeof e === "string"),
     rule: "must be an object whose values are strings",
   },
 };
 
+/** A principal whose member string IAM accepts and Terraform will not evaluate; tokens inside it are Terraform's to fill. */
 function isPrincipalLike(v: unknown): boolean {
-  return typeof v === "object" && v !== null && typeof (v as { iamMember?: unknown }).iamMember === "string";
+  const member = typeof v === "object" && v !== null ? (v as { iamMember?: unknown }).iamMember : undefined;
+  if (typeof member !== "string" || TEMPLATE_SEQUENCE.test(member)) return false;
+  return IAM_MEMBER.test(member.replace(new RegExp(TOKEN_MARKER, "g"), "x"));
 }
 
 /** One input's type; tokens pass where Terraform may fill the value in (strings, numbers, lists). */

@@ -205,7 +205,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
       defaultIdentifierUri: "boolean?",
       appRoles: "object[]?",
       scopes: "object[]?",
-      accessTokenVersion: "number?",
+      accessTokenVersion: "whole-number?",
       groupMembershipClaims: "string[]?",
       optionalClaims: "object?",
       owners: "string[]?",

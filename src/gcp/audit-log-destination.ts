@@ -2,7 +2,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { celStringLiteral } from "../core/cel";
-import { InputShape, check, checkOptional, checkShape, inputError } from "../core/validate";
+import { InputRule, InputShape, check, checkOptional, checkShape, checkTextOptional, inputError, oneOf } from "../core/validate";
 import {
   DATASET_ID,
   DATA_LOCATION,
@@ -80,6 +80,11 @@ export interface PubSubAuditDestinationOptions extends AuditLogDestinationCommon
   readonly topicName: string;
 }
 
+/** Free text; the escaping is what matters (no limit is documented for these descriptions). */
+const DESTINATION_DESCRIPTION: InputRule<string> = { test: (v) => typeof v === "string", rule: "must be a string" };
+/** Cloud Storage classes (google_storage_bucket.storage_class). */
+const STORAGE_CLASS = oneOf(["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE", "MULTI_REGIONAL", "REGIONAL"]);
+
 const COMMON_DESTINATION: InputShape = { projectId: "string?", preventDestroy: "boolean?" };
 
 /** A destination bound to a sink: its URI, the resource it created, and how its writer is granted. */
@@ -141,7 +146,7 @@ export class AuditLogDestination {
         project,
         datasetId: options.datasetId,
         location: options.location,
-        description: options.description,
+        description: checkTextOptional(site, "destination.description", options.description, DESTINATION_DESCRIPTION),
         defaultTableExpirationMs: expiration === undefined ? undefined : expiration * SECONDS_PER_DAY * 1000,
         deleteContentsOnDestroy: false,
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
@@ -172,7 +177,7 @@ export class AuditLogDestination {
         project,
         name: options.bucketName,
         location: options.location,
-        storageClass: options.storageClass,
+        storageClass: checkOptional(site, "destination.storageClass", options.storageClass, STORAGE_CLASS),
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
         forceDestroy: false,
@@ -206,7 +211,7 @@ export class AuditLogDestination {
         bucketId: options.bucketId,
         retentionDays: options.retentionDays,
         locked: options.locked ?? false,
-        description: options.description,
+        description: checkTextOptional(site, "destination.description", options.description, DESTINATION_DESCRIPTION),
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
       });
       const path = `locations/${location}/buckets/${options.bucketId}`;

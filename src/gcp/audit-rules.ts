@@ -9,7 +9,6 @@ import { InputRule, integerBetween, pattern } from "../core/validate";
 /** Data Access logs for Firestore are configured on this service; firestore.googleapis.com is rejected. */
 export const FIRESTORE_AUDIT_SERVICE = "datastore.googleapis.com";
 
-/** Audit entries Firestore writes, for both Data Access and Admin Activity logs. */
 /**
  * Native-mode databases log as firestore.googleapis.com, Datastore-mode ones (which
  * fromExisting may name) as datastore.googleapis.com: the sink takes both.

@@ -1,7 +1,7 @@
 import { GOOGLE_JWT_TOKEN_TYPE, GOOGLE_STS_TOKEN_URL, googleImpersonationUrl } from "../core/issuers";
 import { IServiceAccount } from "../core/principal";
-import { ABSOLUTE_PATH } from "../core/formats";
-import { InputSite, checkOptional, checkShape, integerBetween } from "../core/validate";
+import { ABSOLUTE_PATH, EMAIL } from "../core/formats";
+import { InputSite, check, checkOptional, checkShape, integerBetween } from "../core/validate";
 import { TOKEN_LIFETIME_SECONDS } from "./gcp-rules";
 
 /**
@@ -61,6 +61,7 @@ export function buildCredentialConfiguration(
     credential_source: source,
   };
   if (options.serviceAccount) {
+    check(site, "options.serviceAccount.email", options.serviceAccount.email, EMAIL);
     config.service_account_impersonation_url = googleImpersonationUrl(options.serviceAccount.email);
     if (options.tokenLifetimeSeconds !== undefined) {
       config.service_account_impersonation = { token_lifetime_seconds: options.tokenLifetimeSeconds };

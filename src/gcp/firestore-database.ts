@@ -98,7 +98,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   public grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember {
     checkType(this, "principal", principal, "principal");
-    const role = FIRESTORE_ACCESS_ROLES[level];
+    const role = Object.prototype.hasOwnProperty.call(FIRESTORE_ACCESS_ROLES, String(level)) ? FIRESTORE_ACCESS_ROLES[level] : undefined;
     if (role === undefined) throw inputError(this, "access level", level, oneOf(Object.values(FirestoreAccessLevel)).rule);
     return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
   }
@@ -112,7 +112,8 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   public grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember {
     checkType(this, "principal", principal, "principal");
-    checkType(this, "role", role, "object");
+    // A look-alike object could name any role (roles/owner) as roleName; only a FirestoreCustomRole proves its permissions.
+    if (!(role instanceof FirestoreCustomRole)) throw inputError(this, "role", role, "must be a FirestoreCustomRole (its permissions are checked to be Firestore ones)");
     if (!isUnresolved(role.projectId) && !isUnresolved(this.projectId) && role.projectId !== this.projectId) {
       throw inputError(
         this,

@@ -12,7 +12,6 @@ export const DATABASE_ID: InputRule<string> = {
   rule: 'database id must be "(default)" or 4-63 characters of [a-z0-9-], starting with a letter, ending with a letter or digit, and not UUID-like',
 };
 
-/** Multi-regions (nam5, eur3, nam7) or regions (europe-west3, northamerica-northeast1). */
 /**
  * The locations Google lists for creating a Firestore database (Native mode, both editions),
  * https://docs.cloud.google.com/firestore/native/docs/locations, as mirrored on 2026-08-20.

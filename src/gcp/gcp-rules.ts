@@ -42,7 +42,7 @@ export const ATTRIBUTE_KEY: InputRule<string> = pattern(
 export const MAPPING_EXPRESSION: InputRule<string> = lengthBetween(1, 2048, "characters (a mapping expression)");
 
 /** Each allowed audience (google 6.50.0, services/iambeta; REST reference Oidc.allowedAudiences). */
-export const AUDIENCE: InputRule<string> = lengthBetween(1, 256, "characters (an audience)");
+export const AUDIENCE: InputRule<string> = pattern(/^\S{1,256}$/, "audience must be 1-256 characters without spaces (it also goes into token request commands)");
 export const MAX_CUSTOM_ATTRIBUTES = 50;
 export const MAX_ALLOWED_AUDIENCES = 10;
 export const MAX_SUBJECT_LENGTH = 127;

@@ -98,7 +98,12 @@ function check(args: Args, io: CliIo, cwd: string): number {
   const stacks = loadSynthOutput(target);
   const findings = evaluate(stacks, { crossStack: true });
   const rules = allRuleInfos();
-  if (args.report && fs.statSync(target).isDirectory()) fs.writeFileSync(path.join(target, "guardrails-report.json"), formatReport(rules, findings));
+  if (args.report && fs.statSync(target).isDirectory()) {
+    const reportFile = path.join(target, "guardrails-report.json");
+    // Written only as a plain file of the output folder, never through a link planted there.
+    if (fs.existsSync(reportFile) && fs.lstatSync(reportFile).isSymbolicLink()) throw new Error(`${reportFile}: is a symbolic link; refusing to write through it`);
+    fs.writeFileSync(reportFile, formatReport(rules, findings));
+  }
   const files = new Map(stacks.map((s) => [s.name, s.file]));
   const text =
     format === "json" ? formatJson(findings) : format === "sarif" ? formatSarif(rules, findings, (s) => files.get(s) ?? s) : formatText(findings);

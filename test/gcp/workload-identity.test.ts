@@ -175,7 +175,7 @@ describe("credential configuration", () => {
       expect(bk.credential_source.executable.command).toMatch(/^\/usr\/bin\/buildkite-agent oidc request-token --audience \/\/iam\.googleapis\.com\/.* --format gcp$/);
       const entra = JSON.parse(pool.addEntraIdProvider("entra", { tenantId, audience: "api://orders" }).credentialConfiguration());
       expect(entra.credential_source).toEqual({
-        url: "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders",
+        url: "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api%3A%2F%2Forders",
         headers: { Metadata: "True" },
         format: { type: "json", subject_token_field_name: "access_token" },
       });

@@ -385,6 +385,7 @@ describe("FSI-CEL-002 values Terraform fills into CEL are quoted", () => {
       google_iam_workload_identity_pool_provider: {
         raw: { attribute_condition: 'assertion.organization_slug == "${var.org}"' },
         quoted: { attribute_condition: "assertion.organization_slug == ${jsonencode(var.org)}" },
+        smuggled: { attribute_condition: 'assertion.org == ${jsonencode(var.org) != "" ? var.raw : ""}' },
       },
       google_project_iam_member: {
         g: { project: "p", role: "roles/datastore.user", member: SA, condition: { title: "t", expression: 'resource.name == "projects/${var.p}/databases/app"' } },
@@ -393,6 +394,7 @@ describe("FSI-CEL-002 values Terraform fills into CEL are quoted", () => {
     });
     expect(violations(celValuesQuoted, stack)).toEqual([
       "google_iam_workload_identity_pool_provider.raw: attribute_condition pastes ${var.org} into CEL unquoted",
+      'google_iam_workload_identity_pool_provider.smuggled: attribute_condition pastes ${jsonencode(var.org) != "" ? var.raw : ""} into CEL unquoted',
       "google_project_iam_member.g: condition.expression pastes ${var.p} into CEL unquoted",
     ]);
   });

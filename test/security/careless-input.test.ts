@@ -1,6 +1,6 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { AuditLogDestination, FirestoreAuditLogging, FirestoreDatabase, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { AuditLogDestination, FirestoreAuditLogging, FirestoreDatabase, Principal, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 
 /** Inputs of the wrong type, as JavaScript callers and other jsii languages pass them. */
 const stack = () => {
@@ -29,6 +29,10 @@ test.each([
     },
     /invalid options.retentionDays .*: must be a whole number written in the code/,
   ],
+  ["a principal whose member is public", () => FirestoreDatabase.fromExisting(stack(), "db", { projectId: "acme-dev" }).grantRead(loose({ iamMember: "allUsers" })), /invalid principal .*never allUsers or allAuthenticatedUsers/],
+  ["a principal whose member Terraform would evaluate", () => new WorkloadServiceAccount(stack(), "sa", { projectId: "acme-dev", accountId: "runner-sa" }).allowImpersonation(loose({ iamMember: 'user:${file("/etc/passwd")}' })), /invalid principal/],
+  ["a custom role look-alike naming roles/owner", () => FirestoreDatabase.fromExisting(stack(), "db", { projectId: "acme-dev" }).grantCustomRole(Principal.user("a@acme.example"), loose({ projectId: "acme-dev", roleId: "x", roleName: "roles/owner" })), /invalid role .*must be a FirestoreCustomRole/],
+  ["a storage class GCS does not have", () => new FirestoreAuditLogging(stack(), "audit", { projectId: "acme-dev", destination: AuditLogDestination.storage({ bucketName: "acme-audit-x", location: "EU", retentionDays: 30, storageClass: "FAST" }) }), /invalid destination\.storageClass "FAST": must be one of STANDARD/],
   ["a branch that Terraform would evaluate", () => pool(stack()).addBuildkiteProvider("bk", { organizationSlug: "acme" }).pipeline("deploy", { branch: "a${b}" }), /invalid branch "a\$\{b\}": must not contain \$\{ or %\{/],
 ])("%s is refused with the construct path, the property, the value and the rule", (_, build, message) => {
   expect(build).toThrow(message);
@@ -46,4 +50,11 @@ test("text Terraform would evaluate is escaped in descriptions, and stays the us
 
 test("a long bad value is quoted in part", () => {
   expect(() => new WorkloadIdentityPool(stack(), "pool", { projectId: "acme-dev", poolId: "x".repeat(5000) })).toThrow(/invalid poolId "x{199}\.\.\. \(5002 characters\): must be 4-32/);
+});
+
+test("a BigQuery or log bucket description is escaped like every description", () => {
+  const s = stack();
+  new FirestoreAuditLogging(s, "audit", { projectId: "acme-dev", destination: AuditLogDestination.bigQuery({ datasetId: "audit", description: "see ${file(\"x\")}" }) });
+  const [dataset] = Object.values(JSON.parse(Testing.synth(s)).resource.google_bigquery_dataset as Record<string, { description: string }>);
+  expect(dataset.description).toBe('see $${file("x")}');
 });

@@ -109,5 +109,7 @@ test("user CEL may hold a value Terraform fills in only quoted by jsonencode(); 
     });
   expect(() => provider((_, v) => `assertion.org == "${v("org")}"`)).toThrow(/inj-dev\/pool\/o: invalid attributeCondition .*must be quoted with Fn\.jsonencode\(value\)/);
   expect(provider((_, v) => `assertion.org == ${Fn.jsonencode(v("org"))}`)).toContain("assertion.org == ${jsonencode(var.org)}");
+  // jsonencode() writes "...": inside CEL quotes of their own, a ' in the value would still end the literal.
+  expect(() => provider((_, v) => `assertion.org == '${Fn.jsonencode(v("org"))}'`)).toThrow(/must be quoted with Fn\.jsonencode\(value\)/);
   expect(() => provider(() => "${TfToken[TOKEN.999999]}")).toThrow(/invalid attributeCondition "\$\{TfToken\[TOKEN\.999999\]\}": holds a cdktf token marker that no token of this app has/);
 });

@@ -38,6 +38,20 @@ test.each([
   ["a truncated stack file", () => output(manifestFor("a"), { a: '{"resource": {' }), /stacks\/a\/cdk\.tf\.json: not valid JSON/],
   ["a path outside the output", () => output(JSON.stringify({ stacks: { a: { synthesizedStackPath: "../../../../etc/passwd" } } })), /leads outside/],
   ["a stack file listed but missing", () => output(manifestFor("a")), /stacks\/a\/cdk\.tf\.json: cannot read it \(ENOENT\)/],
+  ["a manifest that lists no stacks", () => output('{"stacks": {}}'), /lists no stacks/],
+  ["a resource block that is not an object", () => output(manifestFor("a"), { a: '{"resource": {"google_project_iam_member": {"x": 1}}}' }), /resource\.google_project_iam_member\.x must be an object/],
+  [
+    "a stack file linked to a file outside the output",
+    () => {
+      const dir = output(manifestFor("a"));
+      const outside = path.join(root, "outside.json");
+      fs.writeFileSync(outside, '{"resource": {}}');
+      fs.mkdirSync(path.join(dir, "stacks", "a"), { recursive: true });
+      fs.symlinkSync(outside, path.join(dir, "stacks", "a", "cdk.tf.json"));
+      return dir;
+    },
+    /leads outside/,
+  ],
 ])("%s: exit 2 with the file and what is wrong", (_, make, message) => {
   for (const command of ["check", "report"]) {
     const { code, err } = run(command, make());
@@ -70,4 +84,15 @@ test("help, -h and --help print the usage and exit 0; an unknown option exits 2 
   expect(unknown.code).toBe(2);
   expect(unknown.err).toContain("--bogus");
   expect(unknown.err).toContain("Usage:");
+});
+
+test("the report file is never written through a link planted in the output", () => {
+  const dir = output(manifestFor("a-dev"), { "a-dev": '{"resource": {}}' });
+  const target = path.join(root, "victim.txt");
+  fs.writeFileSync(target, "keep");
+  fs.symlinkSync(target, path.join(dir, "guardrails-report.json"));
+  const { code, err } = run("check", dir);
+  expect(code).toBe(2);
+  expect(err).toContain("is a symbolic link");
+  expect(fs.readFileSync(target, "utf8")).toBe("keep");
 });

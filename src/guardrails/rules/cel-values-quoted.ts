@@ -3,8 +3,12 @@ import { StackModel, TfResource } from "../../analysis/terraform-json";
 import { TERRAFORM_INTERPOLATION } from "../../core/cel";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 
-/** `${jsonencode(...)}`: Terraform quotes whatever it fills in, so the value stays one CEL string literal. */
-const QUOTED = /^\$\{jsonencode\(/;
+/**
+ * `${jsonencode(REF)}` or `${jsonencode("TEMPLATE")}` and nothing else: Terraform quotes
+ * whatever it fills in, so the value stays one CEL string literal. Anything more inside the
+ * braces (`${jsonencode(a) != "" ? var.raw : ""}`) could still paste raw text.
+ */
+const QUOTED = /^\$\{jsonencode\((?:"(?:[^"\\]|\\.)*"|[A-Za-z0-9_.[\]-]+)\)\}$/;
 
 function celOf(stack: StackModel): Array<{ resource: TfResource; where: string; expression: string }> {
   const out: Array<{ resource: TfResource; where: string; expression: string }> = [];
