@@ -25,11 +25,6 @@ export function withoutInterpolations(expression: string): string {
   return expression.replace(TERRAFORM_INTERPOLATION, "tf_value");
 }
 
-/**
- * Why a CEL expression does not parse (the parser's message, with line and column), or
- * undefined when it does. Google parses every condition and mapping at apply; this
- * finds the same mistakes at synth.
- */
 let parser: { parse(expression: string): unknown } | undefined;
 
 /**
@@ -52,6 +47,11 @@ function celParser(): { parse(expression: string): unknown } {
   return parser;
 }
 
+/**
+ * Why a CEL expression does not parse (the parser's message, with line and column), or
+ * undefined when it does. Google parses every condition and mapping at apply; this
+ * finds the same mistakes at synth.
+ */
 export function celSyntaxError(expression: string): string | undefined {
   if (syntaxErrors.has(expression)) return syntaxErrors.get(expression);
   let error: string | undefined;
