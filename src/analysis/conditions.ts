@@ -93,6 +93,11 @@ const JSONENCODED_VALUE = /\$\{jsonencode\([^(){}"]*\)\}/g;
  * Terraform references inside the condition stand in as placeholders and come back in the
  * answer.
  */
+/** True for the condition text the library writes itself (see LIBRARY_CONDITION): it parses and means one database. */
+export function isLibraryDatabaseCondition(expression: string): boolean {
+  return LIBRARY_CONDITION.test(expression);
+}
+
 export function databaseScopeOf(expression: string | undefined, project: string | undefined): DatabaseScope {
   if (expression === undefined) return { kind: "unconditioned" };
   const canonical = LIBRARY_CONDITION.exec(expression);

@@ -1,3 +1,4 @@
+import { iamGrants } from "../../analysis/iam-grants";
 import { AuditConfigModel, IamModel } from "../../analysis/iam-model";
 import { AppRule, GuardrailLevel, RuleResult, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel, TfResource } from "../../analysis/terraform-json";
@@ -37,9 +38,11 @@ export const firestoreAuditLogging: AppRule = {
       // One verdict per project and stack, on the first grant, so a suppression has one stable home.
       const model = IamModel.ofStack(stack);
       const firstGrant = new Map<string, TfResource>();
-      for (const g of model.grants) {
-        if (g.level !== "project" || !model.isFirestoreRole(g.role)) continue;
-        if (!firstGrant.has(g.target)) firstGrant.set(g.target, g.resource);
+      // The raw grants suffice here: members need not be resolved to know a project holds Firestore grants.
+      for (const g of iamGrants(stack)) {
+        if (g.level !== "project" || !model.isFirestoreRole(stack.resolve(g.role))) continue;
+        const project = stack.projectOf(g.resource) ?? "";
+        if (!firstGrant.has(project)) firstGrant.set(project, g.resource);
       }
       if (firstGrant.size === 0) {
         results.push(notApplicable(stack));
