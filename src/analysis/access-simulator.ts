@@ -91,6 +91,8 @@ export interface Actor {
   readonly unknowns: readonly string[];
   /** Service account email when the actor is one. */
   readonly serviceAccount?: string;
+  /** For a federated identity: what it maps a key (`subject`, `group`, `attribute.K`) to, for near-miss messages. */
+  readonly valuesOf?: (key: string) => readonly string[];
 }
 
 const STEP_ORDER: readonly string[] = ["issuer", "provider", "audience", "attribute_mapping", "google.subject", "attribute_condition"];
@@ -139,7 +141,8 @@ export function federatedActor(identity: FederatedIdentity, steps: AccessStep[],
     ...[...identity.attributes].flatMap(([k, vs]) => vs.map((v) => `principalSet://${base}/${k}/${v}`)),
     `principalSet://${base}/*`,
   ];
-  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public", UNRESOLVED_MEMBER], steps, unknowns };
+  const valuesOf = (key: string): readonly string[] => (key === "subject" ? [identity.subject] : key === "group" ? identity.groups : identity.attributes.get(key) ?? []);
+  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public", UNRESOLVED_MEMBER], steps, unknowns, valuesOf };
 }
 
 /**
@@ -363,7 +366,10 @@ export class AccessSimulator {
         }
         if (what === undefined) continue;
         for (const m of g.parsedMembers) {
-          if (m.kind === "federated" && pools.includes(`pool:${m.pool.poolId}`)) out.push(`near miss: ${m.raw} ${what} (${g.resource.address}); ${actor.label} is not that member`);
+          if (m.kind !== "federated" || !pools.includes(`pool:${m.pool.poolId}`)) continue;
+          const own = actor.valuesOf?.(m.key) ?? [];
+          const mine = m.key === "*" ? "" : own.length > 0 ? `; this token maps ${m.key} to ${own.join(", ")}` : `; this token maps no ${m.key}`;
+          out.push(`near miss: ${m.raw} ${what} (${g.resource.address})${mine}`);
         }
       }
     }

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
 import { buildExamplesApp } from "../../examples/main";
 import { AccessReport, FindingStatus, FirestoreGuardrails } from "../../src";
+import { main } from "../../src/report/cli";
 
 function synthToDir(): { dir: string; files: Map<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), "examples-"));
@@ -79,5 +80,32 @@ describe("examples app output", () => {
     const markdown = AccessReport.fromSynthOutput(first.dir).toMarkdown();
     const prodTable = markdown.slice(markdown.indexOf("## prod")).split("\n").filter((l) => l.startsWith("|"));
     expect(excerpt).toEqual(prodTable);
+  });
+});
+
+describe("the README's explain examples", () => {
+  const synth = synthToDir();
+  afterAll(() => rmSync(synth.dir, { recursive: true, force: true }));
+  const token = (branch: string) => ({
+    iss: "https://agent.buildkite.com",
+    aud: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/buildkite-prod/providers/buildkite",
+    sub: `organization:acme:pipeline:firestore-deploy:ref:refs/heads/${branch}:commit:9f31820:step:deploy`,
+    organization_slug: "acme",
+    pipeline_slug: "firestore-deploy",
+    build_branch: branch,
+  });
+  test.each([
+    ["allowed", "main", 0],
+    ["denied", "feature-x", 1],
+  ])("%s is the real output of explain", (name, branch, code) => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const block = readme.slice(readme.indexOf(`<!-- EXPLAIN:${name} -->`), readme.indexOf(`<!-- /EXPLAIN:${name} -->`));
+    const shown = block.slice(block.indexOf("```\n") + 4, block.lastIndexOf("\n```"));
+    const tokenFile = join(synth.dir, `${name}-token.json`);
+    writeFileSync(tokenFile, JSON.stringify(token(branch)));
+    let out = "";
+    const exit = main(["explain", synth.dir, "--token", tokenFile, "--database", "projects/acme-firestore-prod/databases/orders-prod", "--access", "INDEX_ADMIN"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    expect(exit).toBe(code);
+    expect(out.trimEnd()).toBe(shown);
   });
 });
