@@ -21,11 +21,12 @@ function synthToDir(): { dir: string; files: Map<string, string> } {
   return { dir, files };
 }
 
-describe("examples app output", () => {
-  const first = synthToDir();
-  const second = synthToDir();
-  afterAll(() => [first.dir, second.dir].forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Two synths of the examples, shared by every test of this file: each costs seconds.
+const first = synthToDir();
+const second = synthToDir();
+afterAll(() => [first.dir, second.dir].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+describe("examples app output", () => {
   test("two synths are byte-identical", () => {
     expect([...second.files.keys()].sort()).toEqual([...first.files.keys()].sort());
     for (const [name, content] of first.files) expect(second.files.get(name)).toBe(content);
@@ -84,8 +85,7 @@ describe("examples app output", () => {
 });
 
 describe("the README's explain examples", () => {
-  const synth = synthToDir();
-  afterAll(() => rmSync(synth.dir, { recursive: true, force: true }));
+  const synth = first;
   const token = (branch: string) => ({
     iss: "https://agent.buildkite.com",
     aud: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/buildkite-prod/providers/buildkite",
