@@ -17,15 +17,10 @@ export const ACT_AS_PERMISSIONS: readonly string[] = [
   "iam.serviceAccounts.signJwt",
 ];
 
-/** The permissions of a predefined role that the simulator evaluates; empty for a role with none of them. */
-export function predefinedRolePermissions(role: string): readonly string[] {
-  return Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role) ? PREDEFINED_ROLE_PERMISSIONS[role] : [];
-}
-
 const NONE: ReadonlySet<string> = new Set();
 const sets = new Map<string, ReadonlySet<string>>();
 
-/** The same as a set, built once per role: the simulator asks thousands of times per question over large apps. */
+/** A predefined role's evaluated permissions as a set (empty for a role with none), built once per role: asked thousands of times per question over large apps. */
 export function predefinedRolePermissionSet(role: string): ReadonlySet<string> {
   if (!Object.prototype.hasOwnProperty.call(PREDEFINED_ROLE_PERMISSIONS, role)) return NONE;
   let set = sets.get(role);

@@ -21,7 +21,7 @@ export const TERRAFORM_INTERPOLATION = /\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/g;
  * syntactic role (an identifier outside string literals, plain text inside them), so CEL
  * written around a reference can still be parsed before Terraform fills it in.
  */
-export function withoutInterpolations(expression: string): string {
+function withoutInterpolations(expression: string): string {
   return expression.replace(TERRAFORM_INTERPOLATION, "tf_value");
 }
 
