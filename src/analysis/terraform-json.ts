@@ -189,6 +189,8 @@ const DERIVED_ATTRIBUTES: { [type: string]: { [attr: string]: Deriver } } = {
   },
   google_project: {
     project_id: (c) => c.project_id,
+    // As in pool names: the id stands in for the number apply will know.
+    number: (c) => c.project_id,
     id: (c) => (typeof c.project_id === "string" ? `projects/${c.project_id}` : undefined),
   },
   google_storage_bucket: { id: (c) => c.name, url: (c) => (typeof c.name === "string" ? `gs://${c.name}` : undefined) },

@@ -26,4 +26,10 @@ export const HTTPS_URL: InputRule<string> = {
 
 export const ABSOLUTE_PATH: InputRule<string> = pattern(/^\/\S+$/, "must be an absolute path without spaces (Google's auth libraries do not resolve relative ones, and split the command at spaces)");
 
+/** Google's auth libraries split the command at whitespace and run it without a shell. */
+export const EXECUTABLE_COMMAND: InputRule<string> = pattern(
+  /^\/\S+( \S+)*$/,
+  "must start with the program's absolute path; arguments are split at single spaces and never quoted (no shell runs it)",
+);
+
 export const NON_EMPTY: InputRule<string> = { test: (v) => typeof v === "string" && v.trim().length > 0, rule: "must not be empty" };

@@ -8,6 +8,11 @@ import { Fn, Token } from "cdktf";
 export const BUILDKITE_ISSUER = "https://agent.buildkite.com";
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 
+/** Enterprises that configured a unique issuer get `https://token.actions.githubusercontent.com/<enterprise>`. */
+export function githubActionsIssuer(enterprise?: string): string {
+  return enterprise === undefined ? GITHUB_ACTIONS_ISSUER : `${GITHUB_ACTIONS_ISSUER}/${enterprise}`;
+}
+
 /** Entra issues v1 and v2 access tokens from different issuers. */
 export function entraIssuer(tenantId: string, tokenVersion: number): string {
   return tokenVersion === 1 ? `https://sts.windows.net/${tenantId}/` : `https://login.microsoftonline.com/${tenantId}/v2.0`;
@@ -43,9 +48,25 @@ export function googleImpersonationUrl(serviceAccountEmail: string): string {
   return `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${serviceAccountEmail}:generateAccessToken`;
 }
 
-/** Azure instance metadata endpoint that hands a managed identity its token. */
-export function azureManagedIdentityTokenUrl(resource: string): string {
-  // Encoded as a query value, by Terraform when it fills the value in.
-  const encoded = Token.isUnresolved(resource) ? Fn.urlencode(resource) : encodeURIComponent(resource);
-  return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encoded}`;
+/** A value placed in a URL query: encoded now, or by Terraform when it fills the value in. */
+export function queryValue(value: string): string {
+  return Token.isUnresolved(value) ? Fn.urlencode(value) : encodeURIComponent(value);
 }
+
+/**
+ * Azure instance metadata endpoint that hands a VM's managed identity its token
+ * (https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service); App
+ * Service, Functions and Container Apps do not offer it.
+ */
+export function azureManagedIdentityTokenUrl(resource: string): string {
+  return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${queryValue(resource)}`;
+}
+
+/**
+ * The token endpoint of App Service, Functions and Container Apps: `$IDENTITY_ENDPOINT`, asked
+ * with this api-version and the `X-IDENTITY-HEADER: $IDENTITY_HEADER` header, answers JSON with
+ * `access_token` and `expires_on` in epoch seconds
+ * (https://learn.microsoft.com/azure/app-service/overview-managed-identity, "REST endpoint reference";
+ * https://learn.microsoft.com/azure/container-apps/managed-identity).
+ */
+export const AZURE_APP_SERVICE_IDENTITY_API_VERSION = "2019-08-01";

@@ -14,7 +14,7 @@ export interface InputRule<T> {
 /** Where an input came from: a construct path, or a factory name such as "Principal.user". */
 export type InputSite = IConstruct | string;
 
-function siteName(site: InputSite): string {
+export function siteName(site: InputSite): string {
   return typeof site === "string" ? site : site.node.path || "<root>";
 }
 

@@ -1,7 +1,7 @@
 import { GOOGLE_JWT_TOKEN_TYPE, GOOGLE_STS_TOKEN_URL, googleImpersonationUrl } from "../core/issuers";
 import { IServiceAccount } from "../core/principal";
-import { ABSOLUTE_PATH, EMAIL } from "../core/formats";
-import { InputSite, check, checkOptional, checkShape, integerBetween } from "../core/validate";
+import { ABSOLUTE_PATH, EMAIL, EXECUTABLE_COMMAND } from "../core/formats";
+import { InputSite, check, checkOptional, checkShape, integerBetween, siteName } from "../core/validate";
 import { TOKEN_LIFETIME_SECONDS } from "./gcp-rules";
 
 /**
@@ -16,8 +16,10 @@ export interface CredentialConfigurationOptions {
   /** Read the OIDC token from this absolute file path. */
   readonly credentialSourceFile?: string;
   /**
-   * Run this absolute command to obtain the token (needs
-   * GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 in the workload's environment).
+   * Run this command to obtain the token: an absolute program path and arguments, split at
+   * spaces (needs GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 in the workload's environment).
+   * It prints Google's executable response: `{"version":1,"success":true,"token_type":
+   * "urn:ietf:params:oauth:token-type:jwt","id_token":"JWT","expiration_time":EPOCH_SECONDS}`.
    */
   readonly executableCommand?: string;
   /** Timeout for the executable, 5000-120000 ms. @default 30000 */
@@ -27,31 +29,38 @@ export interface CredentialConfigurationOptions {
 /** Where a provider's workloads find their token when the caller does not say. */
 export type CredentialSource = Record<string, unknown>;
 
-export const DEFAULT_TOKEN_FILE = "/var/run/secrets/workload-identity/token";
+/** The token source a platform provides, or why the caller must name one. */
+export interface TokenSourceDefault {
+  readonly source?: CredentialSource;
+  /** Said when no source is given and the platform provides none. */
+  readonly missing: string;
+}
 
 export function buildCredentialConfiguration(
   site: InputSite,
   stsAudience: string,
-  defaultSource: CredentialSource,
+  platform: TokenSourceDefault,
   options: CredentialConfigurationOptions = {},
 ): string {
   checkShape(site, "options", options, { serviceAccount: "object?", tokenLifetimeSeconds: "number?", credentialSourceFile: "string?", executableCommand: "string?", executableTimeoutMillis: "number?" });
   if (options.credentialSourceFile !== undefined && options.executableCommand !== undefined) {
-    throw new Error(`${typeof site === "string" ? site : site.node.path}: credentialSourceFile and executableCommand are exclusive; choose one token source`);
+    throw new Error(`${siteName(site)}: credentialSourceFile and executableCommand are exclusive; choose one token source`);
   }
   checkOptional(site, "credentialSourceFile", options.credentialSourceFile, ABSOLUTE_PATH);
-  checkOptional(site, "executableCommand", options.executableCommand, ABSOLUTE_PATH);
+  checkOptional(site, "executableCommand", options.executableCommand, EXECUTABLE_COMMAND);
   checkOptional(site, "executableTimeoutMillis", options.executableTimeoutMillis, integerBetween(5000, 120000, "milliseconds"));
   checkOptional(site, "tokenLifetimeSeconds", options.tokenLifetimeSeconds, TOKEN_LIFETIME_SECONDS);
   if (options.tokenLifetimeSeconds !== undefined && !options.serviceAccount) {
-    throw new Error(`${typeof site === "string" ? site : site.node.path}: tokenLifetimeSeconds applies only with serviceAccount impersonation`);
+    throw new Error(`${siteName(site)}: tokenLifetimeSeconds applies only with serviceAccount impersonation`);
   }
 
-  const source: CredentialSource = options.executableCommand
+  const source: CredentialSource | undefined = options.executableCommand
     ? { executable: { command: options.executableCommand, timeout_millis: options.executableTimeoutMillis ?? 30000 } }
     : options.credentialSourceFile
       ? { file: options.credentialSourceFile }
-      : defaultSource;
+      : platform.source;
+  // A file or command nobody provides would fail on the workload, long after synth.
+  if (source === undefined) throw new Error(`${siteName(site)}: credentialConfiguration needs a token source; ${platform.missing}`);
 
   const config: Record<string, unknown> = {
     type: "external_account",

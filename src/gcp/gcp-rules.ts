@@ -7,6 +7,9 @@ export const PROJECT_ID: InputRule<string> = pattern(
   "project id must be 6-30 characters of [a-z0-9-], start with a letter and not end with a hyphen",
 );
 
+/** Principal identifiers name projects by number. */
+export const PROJECT_NUMBER: InputRule<string> = pattern(/^[1-9][0-9]{0,19}$/, "project number must be the project's numeric id (not its project id)");
+
 /** Pool and provider ids share the provider-side check ValidateWorkloadIdentityPoolId. */
 export const WORKLOAD_IDENTITY_ID: InputRule<string> = {
   test: (v) => /^[0-9a-z-]{4,32}$/.test(v) && !v.startsWith("gcp-"),
@@ -93,6 +96,24 @@ export const GITHUB_REF: InputRule<string> = pattern(
   /^refs\/(heads|tags|pull)\/\S+$/,
   "ref must be a full git ref such as refs/heads/main or refs/tags/v1",
 );
+
+/** GitHub's numeric ids (repository_id, repository_owner_id), which tokens carry as strings. */
+export const GITHUB_ID: InputRule<string> = pattern(/^[1-9][0-9]{0,19}$/, "must be the numeric GitHub id as a string, e.g. \"123456789\" (Settings, or the API's id field)");
+
+/** Enterprise slug in the issuer `https://token.actions.githubusercontent.com/<enterprise>`. */
+export const GITHUB_ENTERPRISE: InputRule<string> = pattern(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, "enterprise must be the enterprise's URL slug: lowercase letters, digits and hyphens");
+
+/** GitHub runs workflows only from files directly in .github/workflows. */
+export const GITHUB_WORKFLOW_PATH: InputRule<string> = pattern(
+  /^\.github\/workflows\/[^\s/@]+\.ya?ml$/,
+  "workflow must be the file's path in the repository, .github/workflows/<name>.yml or .yaml",
+);
+
+/** Deployment environment names as they appear in the `environment` claim; whitespace cannot be named in a principal. */
+export const GITHUB_ENVIRONMENT: InputRule<string> = pattern(/^[^\s/]{1,255}$/, "environment must be 1-255 characters without whitespace or slashes");
+
+/** Webhook event names as in the `event_name` claim (push, workflow_dispatch, pull_request_target...). */
+export const GITHUB_EVENT: InputRule<string> = pattern(/^[a-z_]{1,64}$/, "event must be a GitHub webhook event name such as push or workflow_dispatch");
 
 export const K8S_NAMESPACE: InputRule<string> = pattern(
   /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,

@@ -1,27 +1,15 @@
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { Construct } from "constructs";
-import { celStringLiteral, celSyntaxError, unquotedCelTokens } from "../core/cel";
-import { ABSOLUTE_PATH, HTTPS_URL, UUID } from "../core/formats";
-import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER, azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
-import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkEach, checkOptional, checkShape, checkTextOptional, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
-import {
-  CredentialConfigurationOptions,
-  CredentialSource,
-  DEFAULT_TOKEN_FILE,
-  buildCredentialConfiguration,
-} from "./credential-configuration";
+import { celSyntaxError, unquotedCelTokens } from "../core/cel";
+import { HTTPS_URL } from "../core/formats";
+import { check, checkEach, checkShape, checkTextOptional, checkType, inputError } from "../core/validate";
+import { CredentialConfigurationOptions, CredentialSource, TokenSourceDefault, buildCredentialConfiguration } from "./credential-configuration";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import {
   ATTRIBUTE_CONDITION,
   ATTRIBUTE_KEY,
   ATTRIBUTE_VALUE,
   AUDIENCE,
-  BUILDKITE_SLUG,
-  GITHUB_OWNER,
-  GITHUB_REF,
-  GITHUB_REPOSITORY,
-  GIT_BRANCH,
   MAPPING_EXPRESSION,
   MAX_ALLOWED_AUDIENCES,
   MAX_CUSTOM_ATTRIBUTES,
@@ -56,8 +44,9 @@ export interface OidcProviderOptions extends ProviderCommonOptions {
   readonly attributeCondition: string;
 }
 
-// Token sources per provider instance, kept out of the public (jsii) surface.
-const defaultSources = new WeakMap<WorkloadIdentityOidcProvider, CredentialSource>();
+// Kept out of the public (jsii) surface.
+const defaultSources = new WeakMap<WorkloadIdentityOidcProvider, TokenSourceDefault>();
+const NO_PLATFORM_SOURCE = "this issuer's platform has no token file or command Google's libraries could read: pass credentialSourceFile or executableCommand";
 
 /** A workload identity pool provider trusting one OIDC issuer under one condition. */
 export class WorkloadIdentityOidcProvider extends Construct {
@@ -110,7 +99,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
     this.providerName = this.resource.name;
     this.stsAudience = `//iam.googleapis.com/${this.providerName}`;
     this.tokenAudience = this.allowedAudiences[0] ?? this.stsAudience;
-    defaultSources.set(this, { file: DEFAULT_TOKEN_FILE });
+    defaultSources.set(this, { missing: NO_PLATFORM_SOURCE });
   }
 
   /** Every identity from this pool whose `attribute.<attribute>` equals `value`. */
@@ -136,12 +125,12 @@ export class WorkloadIdentityOidcProvider extends Construct {
    * TerraformOutput or write it next to the workload.
    */
   public credentialConfiguration(options?: CredentialConfigurationOptions): string {
-    return buildCredentialConfiguration(this, this.stsAudience, defaultSources.get(this) ?? { file: DEFAULT_TOKEN_FILE }, options);
+    return buildCredentialConfiguration(this, this.stsAudience, defaultSources.get(this) ?? { missing: NO_PLATFORM_SOURCE }, options);
   }
 
-  /** @internal presets replace the file source with the one their platform provides. */
-  protected _setDefaultCredentialSource(source: CredentialSource): void {
-    defaultSources.set(this, source);
+  /** @internal presets name the token source their platform provides, or why there is none. */
+  protected _setDefaultCredentialSource(source: CredentialSource | undefined, missing: string = NO_PLATFORM_SOURCE): void {
+    defaultSources.set(this, { source, missing });
   }
 }
 
@@ -169,246 +158,5 @@ function checkCelSyntax(provider: Construct, condition: string, mapping: { [key:
     }
     const error = celSyntaxError(expression);
     if (error !== undefined) throw inputError(provider, property, expression, `must be a CEL expression Google can parse; the parser says ${error}`);
-  }
-}
-
-
-// ---------------------------------------------------------------- Buildkite
-
-export interface BuildkiteProviderOptions extends ProviderCommonOptions {
-  /** The organization every token must come from (Buildkite's issuer is shared by all). */
-  readonly organizationSlug: string;
-  /** @default "buildkite" */
-  readonly providerId?: string;
-  /** Further restrict the provider to these pipelines (the condition lists them). */
-  readonly pipelineSlugs?: string[];
-}
-
-export interface BuildkitePipelineOptions {
-  /** Only builds of this branch (e.g. `main`). */
-  readonly branch?: string;
-}
-
-/** Buildkite agents' OIDC tokens, pinned to one organization. */
-export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
-  public readonly organizationSlug: string;
-
-  constructor(pool: WorkloadIdentityPool, id: string, options: BuildkiteProviderOptions) {
-    checkShape(`${pool.node.path}/${id}`, "", options, { organizationSlug: "string", providerId: "string?", pipelineSlugs: "string[]?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
-    const org = check(`${pool.node.path}/${id}`, "organizationSlug", options.organizationSlug, BUILDKITE_SLUG);
-    checkEach(`${pool.node.path}/${id}`, "pipelineSlugs", options.pipelineSlugs, BUILDKITE_SLUG);
-    const pinOrg = `assertion.organization_slug == ${celStringLiteral(org)}`;
-    const pipelines = options.pipelineSlugs ?? [];
-    const condition = pipelines.length > 0 ? `${pinOrg} && assertion.pipeline_slug in [${pipelines.map(celStringLiteral).join(", ")}]` : pinOrg;
-    super(pool, id, {
-      ...options,
-      providerId: options.providerId ?? "buildkite",
-      issuerUri: BUILDKITE_ISSUER,
-      // Buildkite's default sub (org, pipeline, ref, commit, step) can pass 127 characters.
-      attributeMapping: {
-        "google.subject": '"organization:" + assertion.organization_slug + ":pipeline:" + assertion.pipeline_slug',
-        "attribute.organization_slug": "assertion.organization_slug",
-        "attribute.pipeline": 'assertion.organization_slug + "/" + assertion.pipeline_slug',
-        "attribute.pipeline_branch": 'assertion.organization_slug + "/" + assertion.pipeline_slug + ":" + assertion.build_branch',
-        "attribute.build_branch": "assertion.build_branch",
-      },
-      attributeCondition: condition,
-    });
-    this.organizationSlug = org;
-    this._setDefaultCredentialSource({
-      executable: {
-        command: `/usr/bin/buildkite-agent oidc request-token --audience ${this.tokenAudience} --format gcp`,
-        timeout_millis: 30000,
-      },
-    });
-  }
-
-  /**
-   * Builds of one pipeline in this organization, optionally of one branch only. Values
-   * carry the organization, so two Buildkite providers in one pool never overlap.
-   */
-  public pipeline(pipelineSlug: string, options: BuildkitePipelineOptions = {}): FederatedPrincipal {
-    checkType(this, "pipelineSlug", pipelineSlug, "string");
-    checkShape(this, "options", options, { branch: "string?" });
-    check(this, "pipelineSlug", pipelineSlug, BUILDKITE_SLUG);
-    checkOptional(this, "branch", options.branch, GIT_BRANCH);
-    const pipeline = `${this.organizationSlug}/${pipelineSlug}`;
-    const branch = options.branch;
-    return new FederatedPrincipal({
-      poolName: this.pool.poolName,
-      match: FederatedMatch.ATTRIBUTE,
-      attribute: branch === undefined ? "pipeline" : "pipeline_branch",
-      value: branch === undefined ? pipeline : `${pipeline}:${branch}`,
-      principalName: `${this.pool.poolId}/buildkite/${pipeline}${branch === undefined ? "" : `@${branch}`}`,
-    });
-  }
-
-  /**
-   * Credential configuration that runs `buildkite-agent oidc request-token` (agent
-   * v3.107.0 or later for `--format gcp`). Pass `agentPath` when the agent is not at
-   * /usr/bin/buildkite-agent.
-   */
-  public agentCredentialConfiguration(agentPath: string, options: CredentialConfigurationOptions = {}): string {
-    check(this, "agentPath", agentPath, ABSOLUTE_PATH);
-    return this.credentialConfiguration({
-      ...options,
-      executableCommand: `${agentPath} oidc request-token --audience ${this.tokenAudience} --format gcp`,
-    });
-  }
-}
-
-// ---------------------------------------------------------------- GitHub Actions
-
-export interface GitHubActionsProviderOptions extends ProviderCommonOptions {
-  /** The user or organization whose workflows may federate. */
-  readonly owner: string;
-  /**
-   * The owner's numeric id. When set, the condition pins it too, so a deleted and
-   * re-registered owner name cannot take over.
-   */
-  readonly ownerId?: string;
-  /** @default "github-actions" */
-  readonly providerId?: string;
-}
-
-export interface GitHubRepositoryOptions {
-  /** Only this full ref, e.g. `refs/heads/main`. */
-  readonly ref?: string;
-}
-
-/** GitHub Actions OIDC tokens, pinned to one owner. */
-export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
-  public readonly owner: string;
-
-  constructor(pool: WorkloadIdentityPool, id: string, options: GitHubActionsProviderOptions) {
-    checkShape(`${pool.node.path}/${id}`, "", options, { owner: "string", ownerId: "string?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
-    const site = `${pool.node.path}/${id}`;
-    const owner = check(site, "owner", options.owner, GITHUB_OWNER);
-    checkOptional(site, "ownerId", options.ownerId, { test: (v) => /^[0-9]{1,20}$/.test(v), rule: "owner id must be the numeric GitHub id" });
-    const pins = [`assertion.repository_owner == ${celStringLiteral(owner)}`];
-    if (options.ownerId !== undefined) pins.push(`assertion.repository_owner_id == ${celStringLiteral(options.ownerId)}`);
-    super(pool, id, {
-      ...options,
-      providerId: options.providerId ?? "github-actions",
-      issuerUri: GITHUB_ACTIONS_ISSUER,
-      attributeMapping: {
-        "google.subject": "assertion.sub",
-        "attribute.repository": "assertion.repository",
-        "attribute.repository_owner": "assertion.repository_owner",
-        "attribute.repository_ref": 'assertion.repository + ":" + assertion.ref',
-      },
-      attributeCondition: pins.join(" && "),
-    });
-    this.owner = owner;
-  }
-
-  /** Workflows of one repository of this owner, optionally of one ref only. */
-  public repository(repository: string, options: GitHubRepositoryOptions = {}): FederatedPrincipal {
-    checkType(this, "repository", repository, "string");
-    checkShape(this, "options", options, { ref: "string?" });
-    check(this, "repository", repository, GITHUB_REPOSITORY);
-    checkOptional(this, "ref", options.ref, GITHUB_REF);
-    if (!isUnresolved(repository) && !isUnresolved(this.owner) && repository.split("/")[0].toLowerCase() !== this.owner.toLowerCase()) {
-      throw inputError(this, "repository", repository, `must belong to owner ${this.owner}, the only owner this provider admits`);
-    }
-    const ref = options.ref;
-    return new FederatedPrincipal({
-      poolName: this.pool.poolName,
-      match: FederatedMatch.ATTRIBUTE,
-      attribute: ref === undefined ? "repository" : "repository_ref",
-      value: ref === undefined ? repository : `${repository}:${ref}`,
-      principalName: `${this.pool.poolId}/github/${repository}${ref === undefined ? "" : `@${ref}`}`,
-    });
-  }
-}
-
-// ---------------------------------------------------------------- Entra ID
-
-export interface EntraIdProviderOptions extends ProviderCommonOptions {
-  /**
-   * The app registration whose access tokens are exchanged; issuer, audience and token
-   * version are derived from it. Give either this or tenantId + audience.
-   */
-  readonly application?: IEntraTokenAudience;
-  /** Entra tenant id (a UUID). */
-  readonly tenantId?: string;
-  /** The `aud` of the tokens: client id for v2 tokens, identifier URI for v1. */
-  readonly audience?: string;
-  /** 1 or 2. @default 2 */
-  readonly tokenVersion?: number;
-  /** @default "entra-id" */
-  readonly providerId?: string;
-}
-
-/** Entra ID access tokens of one tenant and one audience. */
-export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
-  public readonly tenantId: string;
-  public readonly tokenVersion: number;
-
-  constructor(pool: WorkloadIdentityPool, id: string, options: EntraIdProviderOptions) {
-    checkShape(`${pool.node.path}/${id}`, "", options, { application: "object?", tenantId: "string?", audience: "string?", tokenVersion: "number?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
-    const site = `${pool.node.path}/${id}`;
-    const app = options.application;
-    if (app && (options.tenantId !== undefined || options.audience !== undefined || options.tokenVersion !== undefined)) {
-      throw new Error(`${site}: give either application or tenantId/audience/tokenVersion, not both; the application decides them`);
-    }
-    const tenantId = app ? app.tenantId : options.tenantId;
-    const audience = app ? app.tokenAudience : options.audience;
-    const version = app ? app.accessTokenVersion : options.tokenVersion ?? 2;
-    if (tenantId === undefined) throw inputError(site, "tenantId", tenantId, "is required (or pass application)");
-    if (audience === undefined) throw inputError(site, "audience", audience, "is required (or pass application)");
-    check(site, "tenantId", tenantId, UUID);
-    check(site, "tokenVersion", String(version), oneOf(["1", "2"]));
-    check(site, "audience", audience, AUDIENCE);
-    if (options.allowedAudiences !== undefined) {
-      throw inputError(site, "allowedAudiences", options.allowedAudiences, "is derived from audience for Entra ID; set audience instead");
-    }
-    super(pool, id, {
-      ...options,
-      providerId: options.providerId ?? "entra-id",
-      issuerUri: entraIssuer(tenantId, version),
-      allowedAudiences: [audience],
-      attributeMapping: {
-        "google.subject": "assertion.sub",
-        // App roles become groups so `appRole(value)` can use principalSet://.../group/VALUE.
-        "google.groups": "has(assertion.roles) ? assertion.roles : []",
-        "attribute.oid": "assertion.oid",
-        "attribute.tid": "assertion.tid",
-      },
-      attributeCondition: `assertion.tid == ${celStringLiteral(tenantId)}`,
-    });
-    this.tenantId = tenantId;
-    this.tokenVersion = version;
-    // On Azure, the managed identity's token comes from the instance metadata service.
-    this._setDefaultCredentialSource({
-      url: azureManagedIdentityTokenUrl(audience),
-      headers: { Metadata: "True" },
-      format: { type: "json", subject_token_field_name: "access_token" },
-    });
-  }
-
-  /** One Entra identity (user, service principal or managed identity) by object id. */
-  public objectId(oid: string): FederatedPrincipal {
-    checkType(this, "objectId", oid, "string");
-    check(this, "objectId", oid, UUID);
-    return new FederatedPrincipal({
-      poolName: this.pool.poolName,
-      match: FederatedMatch.ATTRIBUTE,
-      attribute: "oid",
-      value: oid,
-      principalName: `${this.pool.poolId}/entra/oid/${oid}`,
-    });
-  }
-
-  /** Every identity whose token carries this app role in its `roles` claim. */
-  public appRole(value: string): FederatedPrincipal {
-    checkType(this, "appRole", value, "string");
-    check(this, "appRole", value, ATTRIBUTE_VALUE);
-    return new FederatedPrincipal({
-      poolName: this.pool.poolName,
-      match: FederatedMatch.GROUP,
-      value,
-      principalName: `${this.pool.poolId}/entra/role/${value}`,
-    });
   }
 }

@@ -3,16 +3,10 @@ import { Construct } from "constructs";
 import { check, checkShape, checkTextOptional, checkType } from "../core/validate";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { ATTRIBUTE_VALUE, POOL_DESCRIPTION, POOL_DISPLAY_NAME, PROJECT_ID, WORKLOAD_IDENTITY_ID } from "./gcp-rules";
-import {
-  BuildkiteOidcProvider,
-  BuildkiteProviderOptions,
-  EntraIdOidcProvider,
-  EntraIdProviderOptions,
-  GitHubActionsOidcProvider,
-  GitHubActionsProviderOptions,
-  OidcProviderOptions,
-  WorkloadIdentityOidcProvider,
-} from "./oidc-providers";
+import { BuildkiteOidcProvider, BuildkiteProviderOptions } from "./buildkite-provider";
+import { EntraIdOidcProvider, EntraIdProviderOptions } from "./entra-id-provider";
+import { GitHubActionsOidcProvider, GitHubActionsProviderOptions } from "./github-actions-provider";
+import { OidcProviderOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 
 export interface WorkloadIdentityPoolProps {
   readonly projectId: string;

@@ -53,6 +53,8 @@ describe("Buildkite preset", () => {
       "attribute.pipeline": 'assertion.organization_slug + "/" + assertion.pipeline_slug',
       "attribute.pipeline_branch": 'assertion.organization_slug + "/" + assertion.pipeline_slug + ":" + assertion.build_branch',
       "attribute.build_branch": "assertion.build_branch",
+      "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : ""',
+      "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : ""',
     });
   });
 
@@ -79,7 +81,7 @@ describe("GitHub Actions preset", () => {
     );
     const [[, provider]] = resourcesOf(json, "google_iam_workload_identity_pool_provider");
     expect(provider.oidc.issuer_uri).toBe("https://token.actions.githubusercontent.com");
-    expect(provider.attribute_condition).toBe('assertion.repository_owner == "acme-corp" && assertion.repository_owner_id == "123456"');
+    expect(provider.attribute_condition).toBe('assertion.repository_owner == "acme-corp" && assertion.repository_owner_id == "123456" && assertion.event_name != "pull_request_target"');
     expect(provider.attribute_mapping["google.subject"]).toBe("assertion.sub");
     expect(provider.attribute_mapping["attribute.repository_ref"]).toBe('assertion.repository + ":" + assertion.ref');
     expect(ref).toMatch(/\/attribute\.repository_ref\/acme-corp\/api:refs\/heads\/main$/);
@@ -145,20 +147,20 @@ describe("generic OIDC provider", () => {
 });
 
 describe("credential configuration", () => {
-  test("file-sourced by default, with optional impersonation; never a secret", () => {
+  test("a named token file, with optional impersonation; never a secret", () => {
     stackWith((s) => {
       const pool = new WorkloadIdentityPool(s, "pool", { projectId, poolId: "generic" });
       const gh = pool.addGitHubActionsProvider("gh", { owner: "acme" });
-      const direct = JSON.parse(gh.credentialConfiguration());
+      const direct = JSON.parse(gh.credentialConfiguration({ credentialSourceFile: "/run/oidc/token" }));
       expect(direct).toEqual({
         type: "external_account",
         audience: expect.stringMatching(/^\/\/iam\.googleapis\.com\/\$\{TfToken/),
         subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
         token_url: "https://sts.googleapis.com/v1/token",
-        credential_source: { file: "/var/run/secrets/workload-identity/token" },
+        credential_source: { file: "/run/oidc/token" },
       });
       const viaSa = JSON.parse(
-        gh.credentialConfiguration({ serviceAccount: Principal.serviceAccount("ci@acme-firestore-dev.iam.gserviceaccount.com"), tokenLifetimeSeconds: 900 }),
+        gh.credentialConfiguration({ serviceAccount: Principal.serviceAccount("ci@acme-firestore-dev.iam.gserviceaccount.com"), tokenLifetimeSeconds: 900, executableCommand: "/usr/local/bin/fetch-token" }),
       );
       expect(viaSa.service_account_impersonation_url).toBe(
         "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/ci@acme-firestore-dev.iam.gserviceaccount.com:generateAccessToken",
