@@ -17,6 +17,18 @@ export interface SharedConfig {
   readonly entraTenantId: string;
   /** Buildkite organization slug whose agents deploy. */
   readonly buildkiteOrganization: string;
+  /** The organization's UUID (Organization Settings, or the GraphQL API): slugs can be re-created, ids cannot. */
+  readonly buildkiteOrganizationId: string;
+  /** UUID of the firestore-deploy pipeline (its Settings page, or the REST API's `id`). */
+  readonly buildkiteDeployPipelineId: string;
+  /** GitHub organization that owns the orders API repository. */
+  readonly githubOwner: string;
+  /** Its numeric id (`gh api orgs/OWNER --jq .id`): owner names can be re-registered, ids cannot. */
+  readonly githubOwnerId: string;
+  /** The orders API repository, `owner/name`. */
+  readonly ordersApiRepository: string;
+  /** Its numeric id (`gh api repos/OWNER/NAME --jq .id`). */
+  readonly ordersApiRepositoryId: string;
   /** Entra group of the data platform admins: the only Airflow Admins in prod. */
   readonly entraAdminsGroupObjectId: string;
   /** Entra group of Airflow operators. */
@@ -59,6 +71,12 @@ const PLACEHOLDERS: ExamplesConfig = {
   shared: {
     entraTenantId: "00000000-0000-4000-8000-000000000001",
     buildkiteOrganization: "acme",
+    buildkiteOrganizationId: "0184990a-477b-4fa8-9968-496074483c77",
+    buildkiteDeployPipelineId: "0184990a-4782-42b5-afc1-16715b10b110",
+    githubOwner: "acme",
+    githubOwnerId: "65",
+    ordersApiRepository: "acme/orders-api",
+    ordersApiRepositoryId: "74",
     entraAdminsGroupObjectId: "00000000-0000-4000-8000-0000000000a1",
     entraOperatorsGroupObjectId: "00000000-0000-4000-8000-0000000000a2",
     entraViewersGroupObjectId: "00000000-0000-4000-8000-0000000000a3",

@@ -6,8 +6,10 @@ import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack
 /**
  * Buildkite agents deploy Firestore indexes and run imports/exports without a key:
  * the agent's OIDC token is exchanged for a short-lived token of a deployer account
- * that only the firestore-deploy pipeline may impersonate (prod: only from main).
- * In dev, integration tests reach the dev database directly, with no service account.
+ * that only the firestore-deploy pipeline (by its UUID) may impersonate. The organization is
+ * pinned by UUID as well as slug. Prod admits only main, and only builds a push created
+ * (build_source webhook), whose branch nobody typed. In dev, integration tests reach the dev
+ * database directly, with no service account.
  */
 export class BuildkiteStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
@@ -21,7 +23,12 @@ export class BuildkiteStack extends EnvironmentStack {
     });
     // Only these pipelines' tokens are accepted at all; the bindings below narrow it further.
     const pipelines = env.name === "dev" ? ["firestore-deploy", "integration-tests"] : ["firestore-deploy"];
-    const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: shared.buildkiteOrganization, pipelineSlugs: pipelines });
+    const buildkite = pool.addBuildkiteProvider("buildkite", {
+      organizationSlug: shared.buildkiteOrganization,
+      organizationId: shared.buildkiteOrganizationId,
+      pipelineSlugs: pipelines,
+      buildSources: this.isProd ? ["webhook"] : undefined,
+    });
     const database = this.environmentDatabase();
 
     const deployer = new WorkloadServiceAccount(this, "deployer", {
@@ -29,7 +36,7 @@ export class BuildkiteStack extends EnvironmentStack {
       accountId: "firestore-deployer",
       description: `Firestore deployments to ${env.name}, impersonated by the firestore-deploy pipeline`,
     });
-    deployer.allowImpersonation(buildkite.pipeline("firestore-deploy", this.isProd ? { branch: "main" } : {}));
+    deployer.allowImpersonation(buildkite.pipeline("firestore-deploy", { pipelineId: shared.buildkiteDeployPipelineId, branch: this.isProd ? "main" : undefined }));
     database.grantIndexAdmin(deployer);
     database.grantImportExport(deployer);
 
@@ -44,7 +51,7 @@ export class BuildkiteStack extends EnvironmentStack {
     new TerraformOutput(this, "credential_configuration", {
       value: buildkite.credentialConfiguration({ serviceAccount: deployer }),
       description:
-        "external_account JSON for the agent (GOOGLE_APPLICATION_CREDENTIALS); holds no secret. Needs GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 and buildkite-agent >= 3.107.0 at /usr/bin/buildkite-agent",
+        "external_account JSON for the agent (GOOGLE_APPLICATION_CREDENTIALS); holds no secret. Needs GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 and buildkite-agent >= 3.107.0 at /usr/bin/buildkite-agent; it requests the organization_id and pipeline_id claims the provider pins",
     });
     new TerraformOutput(this, "oidc_audience", {
       value: buildkite.tokenAudience,

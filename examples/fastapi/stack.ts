@@ -10,7 +10,9 @@ import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack
  * Firestore by federation: that one identity (by object id) may impersonate the runtime
  * account, nothing else in the tenant can. Google trusts tokens for a dedicated audience
  * that only the managed identity may obtain, never tokens for the API itself, which every
- * caller of the API holds.
+ * caller of the API holds. The API's own repository deploys its Firestore indexes from
+ * GitHub Actions: only its deploy workflow, as the file is on main, pinned by the owner's and
+ * the repository's ids, may act as the deployer.
  */
 export class FastApiStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
@@ -23,7 +25,8 @@ export class FastApiStack extends EnvironmentStack {
       accountId: "orders-api",
       description: `Cloud Run service orders-api (${env.name})`,
     });
-    this.environmentDatabase().grantReadWrite(runtime);
+    const database = this.environmentDatabase();
+    database.grantReadWrite(runtime);
 
     const api = new FastApiEntraApi(this, "api", {
       tenantId: shared.entraTenantId,
@@ -68,11 +71,35 @@ export class FastApiStack extends EnvironmentStack {
     const entra = pool.addEntraIdProvider("entra", { application: googleAudience });
     runtime.allowImpersonation(entra.objectId(env.apiManagedIdentityObjectId));
 
+    const github = new WorkloadIdentityPool(this, "github", {
+      projectId: env.projectId,
+      poolId: `github-${env.name}`,
+      description: `GitHub Actions of ${shared.githubOwner} deploying to ${env.name}`,
+    });
+    const actions = github.addGitHubActionsProvider("actions", { owner: shared.githubOwner, ownerId: shared.githubOwnerId });
+    const deployer = new WorkloadServiceAccount(this, "deployer", {
+      projectId: env.projectId,
+      accountId: "orders-api-deployer",
+      description: `Deploys the orders API's Firestore indexes to ${env.name} from GitHub Actions`,
+    });
+    deployer.allowImpersonation(
+      actions.workflow(shared.ordersApiRepository, ".github/workflows/deploy.yml", { ref: "refs/heads/main", repositoryId: shared.ordersApiRepositoryId }),
+    );
+    database.grantIndexAdmin(deployer);
+
     api.settings.overrideLogicalId("token_validation");
     new TerraformOutput(this, "runtime_service_account", { value: runtime.email, description: "Cloud Run: deploy orders-api with --service-account set to this" });
+    new TerraformOutput(this, "azure_token_script", {
+      value: entra.appServiceTokenScript(),
+      description: "App Service: ship as /home/site/wwwroot/google-token.sh; prints the managed identity's token in Google's executable format",
+    });
     new TerraformOutput(this, "azure_credential_configuration", {
-      value: entra.credentialConfiguration({ serviceAccount: runtime }),
-      description: "external_account JSON for the API on Azure (token from the managed identity endpoint); holds no secret",
+      value: entra.appServiceCredentialConfiguration("/home/site/wwwroot/google-token.sh", { serviceAccount: runtime }),
+      description: "external_account JSON for the API on App Service (runs azure_token_script); holds no secret. Set GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1",
+    });
+    new TerraformOutput(this, "github_auth", {
+      value: actions.authActionInputs({ serviceAccount: deployer }),
+      description: "inputs of the google-github-actions/auth step in .github/workflows/deploy.yml (job needs permissions id-token: write)",
     });
   }
 }

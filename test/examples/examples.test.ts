@@ -39,7 +39,10 @@ describe.each(ENVIRONMENTS)("Firestore access in %s", (env) => {
   test("each stack grants exactly the access its workloads need, on this environment's database only", () => {
     expect(stacks.get(`platform-${env}`)).toOnlyGrantFirestoreAccess([]);
     expect(stacks.get(`airflow-${env}`)).toOnlyGrantFirestoreAccess([{ member: account("airflow-workers", env), database: database(env), access: READ_WRITE }]);
-    expect(stacks.get(`fastapi-${env}`)).toOnlyGrantFirestoreAccess([{ member: account("orders-api", env), database: database(env), access: READ_WRITE }]);
+    expect(stacks.get(`fastapi-${env}`)).toOnlyGrantFirestoreAccess([
+      { member: account("orders-api", env), database: database(env), access: READ_WRITE },
+      { member: account("orders-api-deployer", env), database: database(env), access: INDEX_ADMIN },
+    ]);
     expect(stacks.get(`buildkite-${env}`)).toOnlyGrantFirestoreAccess([
       { member: account("firestore-deployer", env), database: database(env), access: INDEX_ADMIN },
       { member: account("firestore-deployer", env), database: database(env), access: IMPORT_EXPORT },

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { loadExamplesConfig } from "../../examples/config";
 import { AccessDecision, AccessRequest, AccessSimulator, FirestoreAccessLevel } from "../../src";
 import { nearMisses } from "../../src/testing";
-import { buildkiteToken, entraV2AppToken, gkeToken, providerAudience } from "../fixtures/tokens";
+import { buildkiteToken, entraV2AppToken, githubToken, gkeToken, providerAudience } from "../fixtures/tokens";
 import { ENVIRONMENTS, synthExamples } from "./support";
 
 /**
@@ -22,7 +22,9 @@ describe.each(ENVIRONMENTS)("who gets into the %s database", (env) => {
   const db = database(env);
   const others = ENVIRONMENTS.filter((e) => e !== env).map(database);
   const aud = providerAudience(`buildkite-${env}`, "buildkite");
-  const deploy = buildkiteToken("acme", "firestore-deploy", "main", aud);
+  // What the agent prints for the example's command, which asks for --claim organization_id,pipeline_id.
+  const ids = { organization_id: config.shared.buildkiteOrganizationId, pipeline_id: config.shared.buildkiteDeployPipelineId };
+  const deploy = buildkiteToken("acme", "firestore-deploy", "main", aud, ids);
 
   test("the firestore-deploy pipeline manages indexes and imports/exports, and cannot write documents", () => {
     const allowed = simulator.explain({ token: deploy, database: db, access: INDEX_ADMIN });
@@ -34,8 +36,8 @@ describe.each(ENVIRONMENTS)("who gets into the %s database", (env) => {
     for (const other of others) expect(decide({ token: deploy, database: other, access: INDEX_ADMIN })).toBe(AccessDecision.DENIED);
   });
 
-  test("every near miss of the deploy token is refused (organization, pipeline, issuer, audience; prod: branch)", () => {
-    const pins = ["organization_slug", "pipeline_slug", ...(env === "prod" ? ["build_branch"] : [])];
+  test("every near miss of the deploy token is refused (organization and pipeline by slug and id, issuer, audience; prod: branch, build source)", () => {
+    const pins = ["organization_slug", "organization_id", "pipeline_slug", "pipeline_id", ...(env === "prod" ? ["build_branch", "build_source"] : [])];
     for (const miss of nearMisses(deploy, pins)) {
       expect({ change: miss.change, decision: decide({ token: miss.token, database: db, access: INDEX_ADMIN }) }).toEqual({ change: miss.change, decision: AccessDecision.DENIED });
     }
@@ -49,7 +51,7 @@ describe.each(ENVIRONMENTS)("who gets into the %s database", (env) => {
       fc.property(slug, slug, slug, (org, pipeline, branch) => {
         const legitimate = org === "acme" && pipeline === "firestore-deploy" && (env !== "prod" || branch === "main");
         fc.pre(!legitimate);
-        const token = buildkiteToken(org, pipeline, env === "prod" ? branch : "main", aud);
+        const token = buildkiteToken(org, pipeline, env === "prod" ? branch : "main", aud, ids);
         return decide({ token, database: db, access: INDEX_ADMIN }) === AccessDecision.DENIED;
       }),
       { numRuns: 60, seed: 11 },
@@ -57,9 +59,25 @@ describe.each(ENVIRONMENTS)("who gets into the %s database", (env) => {
   });
 
   test("integration tests reach the database directly in dev only", () => {
-    const tests = buildkiteToken("acme", "integration-tests", "feature-x", aud);
+    // Its principal names the slug: a token without the optional pipeline_id claim still gets in.
+    const tests = buildkiteToken("acme", "integration-tests", "feature-x", aud, { organization_id: ids.organization_id });
     expect(decide({ token: tests, database: db, access: READ_WRITE })).toBe(env === "dev" ? AccessDecision.ALLOWED : AccessDecision.DENIED);
     expect(decide({ token: tests, database: db, access: INDEX_ADMIN })).toBe(AccessDecision.DENIED);
+  });
+
+  test("the orders API's deploy workflow on main manages indexes; other ids, workflows, refs and events do not", () => {
+    const githubAud = `https:${providerAudience(`github-${env}`, "github-actions")}`;
+    const workflow = githubToken(config.shared.ordersApiRepository, "refs/heads/main", githubAud, {
+      repository_id: config.shared.ordersApiRepositoryId,
+      repository_owner_id: config.shared.githubOwnerId,
+    });
+    expect(decide({ token: workflow, database: db, access: INDEX_ADMIN })).toBe(AccessDecision.ALLOWED);
+    expect(decide({ token: workflow, database: db, permission: "datastore.entities.get" })).toBe(AccessDecision.DENIED);
+    for (const miss of nearMisses(workflow, ["repository_id", "repository_owner_id", "workflow_ref", "repository_owner"])) {
+      expect({ change: miss.change, decision: decide({ token: miss.token, database: db, access: INDEX_ADMIN }) }).toEqual({ change: miss.change, decision: AccessDecision.DENIED });
+    }
+    expect(decide({ token: { ...workflow, event_name: "pull_request_target" }, database: db, access: INDEX_ADMIN })).toBe(AccessDecision.DENIED);
+    for (const other of others) expect(decide({ token: workflow, database: other, access: INDEX_ADMIN })).toBe(AccessDecision.DENIED);
   });
 
   test("Airflow workers on GKE read and write; other namespaces, accounts and projects do not", () => {
