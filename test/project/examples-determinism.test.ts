@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "f
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
+import { loadExamplesConfig } from "../../examples/config";
 import { buildExamplesApp } from "../../examples/main";
 import { AccessReport, FindingStatus, FirestoreGuardrails } from "../../src";
 import { main } from "../../src/report/cli";
@@ -22,6 +23,7 @@ function synthToDir(): { dir: string; files: Map<string, string> } {
 }
 
 // Two synths of the examples, shared by every test of this file: each costs seconds.
+const PIPELINE_ID = loadExamplesConfig({}).shared.buildkiteDeployPipelineId;
 const first = synthToDir();
 const second = synthToDir();
 afterAll(() => [first.dir, second.dir].forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -54,14 +56,14 @@ describe("examples app output", () => {
       expect({ stack: chain.stack, database: chain.database }).toEqual({ stack: chain.stack, database: `projects/acme-firestore-${chain.environment}/databases/orders-${chain.environment}` });
     }
     const prodDeploys = report.chains.filter((c) => c.environment === "prod" && c.stack === "buildkite-prod").map((c) => c.identity);
-    expect(new Set(prodDeploys)).toEqual(new Set(["attribute.pipeline_branch = acme/firestore-deploy:main"]));
+    expect(new Set(prodDeploys)).toEqual(new Set([`attribute.pipeline_id_branch = ${PIPELINE_ID}:main`]));
   });
 
   test("the access report lists exactly the chains the example code declares", () => {
     const rows = AccessReport.fromSynthOutput(first.dir).chains.map((c) => `${c.environment} ${c.stack}: ${c.identity} -> ${c.accessPath} -> ${c.serviceAccount || "-"} -> ${c.role}`);
     const perEnv = (env: string): string[] => {
       const sa = (name: string) => `${name}@acme-firestore-${env}.iam.gserviceaccount.com`;
-      const deploy = env === "prod" ? "attribute.pipeline_branch = acme/firestore-deploy:main" : "attribute.pipeline = acme/firestore-deploy";
+      const deploy = env === "prod" ? `attribute.pipeline_id_branch = ${PIPELINE_ID}:main` : `attribute.pipeline_id = ${PIPELINE_ID}`;
       const oid = `00000000-0000-4000-8000-0000000000${{ dev: "d1", staging: "d2", prod: "d3" }[env]}`;
       return [
         `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> roles/datastore.importExportAdmin`,
@@ -70,6 +72,7 @@ describe("examples app output", () => {
         `${env} airflow-${env}: k8s airflow/airflow-triggerer -> GKE Workload Identity -> ${sa("airflow-workers")} -> roles/datastore.user`,
         `${env} airflow-${env}: k8s airflow/airflow-worker -> GKE Workload Identity -> ${sa("airflow-workers")} -> roles/datastore.user`,
         `${env} fastapi-${env}: attribute.oid = ${oid} -> federation + impersonation -> ${sa("orders-api")} -> roles/datastore.user`,
+        `${env} fastapi-${env}: attribute.repository_id_workflow_ref = 74:acme/orders-api/.github/workflows/deploy.yml@refs/heads/main -> federation + impersonation -> ${sa("orders-api-deployer")} -> roles/datastore.indexAdmin`,
       ];
     };
     expect(rows.sort()).toEqual(["dev", "staging", "prod"].flatMap(perEnv).sort());
@@ -91,8 +94,11 @@ describe("the README's explain examples", () => {
     aud: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/buildkite-prod/providers/buildkite",
     sub: `organization:acme:pipeline:firestore-deploy:ref:refs/heads/${branch}:commit:9f31820:step:deploy`,
     organization_slug: "acme",
+    organization_id: "0184990a-477b-4fa8-9968-496074483c77",
     pipeline_slug: "firestore-deploy",
+    pipeline_id: "0184990a-4782-42b5-afc1-16715b10b110",
     build_branch: branch,
+    build_source: "webhook",
   });
   test.each([
     ["allowed", "main", 0],
