@@ -120,7 +120,7 @@ describe("FSI-WIF-002 shared issuers pin the organization", () => {
       },
     });
     expect(violations(sharedIssuerPinned, stack)).toEqual([
-      "google_iam_workload_identity_pool_provider.bk: Buildkite provider's attribute_condition does not compare organization_slug",
+      "google_iam_workload_identity_pool_provider.bk: Buildkite provider's attribute_condition does not compare organization_slug or organization_id",
       "google_iam_workload_identity_pool_provider.gh: GitHub Actions provider's attribute_condition does not compare repository_owner or repository_owner_id",
     ]);
   });

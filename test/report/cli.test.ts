@@ -22,7 +22,8 @@ describe("cdktf-firestore-identity check", () => {
     expect(out).toContain("ERROR      FSI-WIF-001   insecure-dev: insecure-dev/pool/buildkite/Resource");
     expect(out).toContain("ERROR      FSI-WIF-002   insecure-dev: insecure-dev/pool/buildkite/Resource");
     expect(out).toContain("ERROR      FSI-FS-001    insecure-dev: insecure-dev/database/deployer-user");
-    expect(out).toContain("5 error(s), 0 warning(s), 0 suppressed");
+    expect(out).toContain("WARNING    FSI-WIF-004   insecure-dev: insecure-dev/pool/buildkite/Resource");
+    expect(out).toContain("5 error(s), 1 warning(s), 0 suppressed");
   });
 
   test("--format json lists violations with rule ids and construct paths", () => {
@@ -35,6 +36,7 @@ describe("cdktf-firestore-identity check", () => {
       "FSI-LOG-001 insecure-dev/database/deployer-user",
       "FSI-WIF-001 insecure-dev/pool/buildkite/Resource",
       "FSI-WIF-002 insecure-dev/pool/buildkite/Resource",
+      "FSI-WIF-004 insecure-dev/pool/buildkite/Resource",
     ]);
   });
 

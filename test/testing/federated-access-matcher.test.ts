@@ -2,8 +2,11 @@ import { Testing, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { nearMisses } from "../../src/testing";
-import { buildkiteToken, githubToken, providerAudience } from "../fixtures/tokens";
-import { BUILDKITE, POOL, buildkiteStack, failure } from "./stacks";
+import { buildkiteToken as documentedBuildkiteToken, githubToken, providerAudience } from "../fixtures/tokens";
+import { BUILDKITE, BUILDKITE_ORG_ID, POOL, buildkiteStack, failure } from "./stacks";
+
+// What the agent prints with --claim organization_id, which the provider pins.
+const buildkiteToken = (org: string, pipeline: string, branch: string, aud: string) => documentedBuildkiteToken(org, pipeline, branch, aud, { organization_id: BUILDKITE_ORG_ID });
 
 const { stack, deploy, json } = buildkiteStack();
 const parsed = JSON.parse(json);
@@ -32,7 +35,7 @@ describe("toAllowFederatedAccess", () => {
 
   test("a refused token fails naming the provider, the step and the condition", () => {
     const message = failure(() => expect(json).toAllowFederatedAccess({ token: buildkiteToken("evil", "firestore-deploy", "main", AUD) }));
-    expect(message).toContain("at attribute_condition: `assertion.organization_slug == \"acme\"` is false for this token");
+    expect(message).toContain(`at attribute_condition: \`assertion.organization_slug == "acme" && assertion.organization_id == "${BUILDKITE_ORG_ID}"\` is false for this token`);
   });
 
   test("another issuer, or a principal alone, fails or is refused with a reason", () => {

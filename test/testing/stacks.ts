@@ -3,6 +3,9 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { FirestoreCustomRole, FirestoreDatabase, Principal, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 
+/** The organization id the Buildkite provider pins; the agent adds it to tokens on --claim organization_id. */
+export const BUILDKITE_ORG_ID = "0184990a-477b-4fa8-9968-496074483c77";
+
 export const PROJECT = "acme-dev";
 export const DATABASE = "projects/acme-dev/databases/orders";
 export const BUILDKITE = "https://agent.buildkite.com";
@@ -21,7 +24,7 @@ export function buildkiteStack(extra: (stack: TerraformStack) => void = () => un
   new GoogleProvider(stack, "google", { project: PROJECT });
   const database = new FirestoreDatabase(stack, "db", { projectId: PROJECT, databaseId: "orders", locationId: "eur3" });
   const pool = new WorkloadIdentityPool(stack, "pool", { projectId: PROJECT, poolId: "buildkite-dev" });
-  const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: "acme" });
+  const buildkite = pool.addBuildkiteProvider("buildkite", { organizationSlug: "acme", organizationId: BUILDKITE_ORG_ID });
   const deployer = new WorkloadServiceAccount(stack, "deployer", { projectId: PROJECT, accountId: "firestore-deployer" });
   const deploy = buildkite.pipeline("firestore-deploy", { branch: "main" });
   const tests = buildkite.pipeline("integration-tests");

@@ -13,6 +13,7 @@ import { noServiceAccountKeys } from "./no-service-account-keys";
 import { noWholePoolPrincipalSet } from "./no-whole-pool-principal-set";
 import { providerHasCondition } from "./provider-has-condition";
 import { sharedIssuerPinned } from "./shared-issuer-pinned";
+import { sharedIssuerPinnedById } from "./shared-issuer-pinned-by-id";
 import { sinkBucketPublicAccess } from "./sink-bucket-public-access";
 import { sinkBucketRetention } from "./sink-bucket-retention";
 import { sinkWriterGranted } from "./sink-writer-granted";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   providerHasCondition,
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
+  sharedIssuerPinnedById,
   celParses,
   celValuesQuoted,
   firestoreDatabaseCondition,

@@ -1,21 +1,27 @@
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../../core/issuers";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { StackModel, block } from "../../analysis/terraform-json";
+import { StackModel, TfResource, block } from "../../analysis/terraform-json";
 
-/** Issuers shared by every customer of a service, and the claims that tell customers apart. */
-const SHARED_ISSUERS: ReadonlyArray<{ issuer: string; service: string; claims: readonly string[] }> = [
-  { issuer: BUILDKITE_ISSUER, service: "Buildkite", claims: ["organization_slug"] },
-  { issuer: GITHUB_ACTIONS_ISSUER, service: "GitHub Actions", claims: ["repository_owner", "repository_owner_id"] },
+/**
+ * Issuers shared by every customer of a service, the claims that tell customers apart, and
+ * among them the ids nobody can re-register (Buildkite's OIDC reference; GitHub's OIDC
+ * reference and Google's guidance to prefer the `*_id` fields).
+ */
+export const SHARED_ISSUERS: ReadonlyArray<{ issuer: string; service: string; claims: readonly string[]; ids: readonly string[] }> = [
+  { issuer: BUILDKITE_ISSUER, service: "Buildkite", claims: ["organization_slug", "organization_id"], ids: ["organization_id"] },
+  { issuer: GITHUB_ACTIONS_ISSUER, service: "GitHub Actions", claims: ["repository_owner", "repository_owner_id"], ids: ["repository_owner_id"] },
 ];
 
 /** `assertion.CLAIM == "x"`, `"x" == assertion.CLAIM` or `assertion.CLAIM in [...]` (attribute.CLAIM after mapping too). */
-function pins(condition: string, claim: string): boolean {
+export function pins(condition: string, claim: string): boolean {
   const ref = `(?:assertion|attribute)\\.${claim}\\b`;
   return new RegExp(`${ref}\\s*(?:==|in\\s*\\[)|==\\s*${ref}`).test(condition);
 }
 
-function issuerOf(uri: unknown): string {
-  return typeof uri === "string" ? uri.replace(/\/+$/, "") : "";
+export function sharedIssuerOf(provider: TfResource): (typeof SHARED_ISSUERS)[number] | undefined {
+  const uri = block(provider.config.oidc)?.issuer_uri;
+  const issuer = typeof uri === "string" ? uri.replace(/\/+$/, "") : "";
+  return SHARED_ISSUERS.find((s) => s.issuer === issuer);
 }
 
 export const sharedIssuerPinned: StackRule = {
@@ -31,8 +37,7 @@ export const sharedIssuerPinned: StackRule = {
   evaluate(stack: StackModel): RuleResult[] {
     const results: RuleResult[] = [];
     for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
-      const issuer = issuerOf(block(p.config.oidc)?.issuer_uri);
-      const shared = SHARED_ISSUERS.find((s) => s.issuer === issuer);
+      const shared = sharedIssuerOf(p);
       if (!shared) continue;
       const condition = typeof p.config.attribute_condition === "string" ? p.config.attribute_condition : "";
       results.push(
