@@ -12,6 +12,7 @@ import { noServiceAccountKeys } from "../../src/guardrails/rules/no-service-acco
 import { noWholePoolPrincipalSet } from "../../src/guardrails/rules/no-whole-pool-principal-set";
 import { providerHasCondition } from "../../src/guardrails/rules/provider-has-condition";
 import { sharedIssuerPinned } from "../../src/guardrails/rules/shared-issuer-pinned";
+import { sharedIssuerPinnedById } from "../../src/guardrails/rules/shared-issuer-pinned-by-id";
 import { sinkBucketPublicAccess } from "../../src/guardrails/rules/sink-bucket-public-access";
 import { sinkBucketRetention } from "../../src/guardrails/rules/sink-bucket-retention";
 import { sinkWriterGranted } from "../../src/guardrails/rules/sink-writer-granted";
@@ -123,6 +124,30 @@ describe("FSI-WIF-002 shared issuers pin the organization", () => {
       "google_iam_workload_identity_pool_provider.bk: Buildkite provider's attribute_condition does not compare organization_slug or organization_id",
       "google_iam_workload_identity_pool_provider.gh: GitHub Actions provider's attribute_condition does not compare repository_owner or repository_owner_id",
     ]);
+  });
+});
+
+describe("FSI-WIF-004 shared issuers pin the organization by id", () => {
+  const provider = (issuer: string, condition: string) => ({ attribute_condition: condition, oidc: [{ issuer_uri: issuer }] });
+  test("organization_id and repository_owner_id comply; names alone warn; other issuers are not judged", () => {
+    const stack = model({
+      google_iam_workload_identity_pool_provider: {
+        bkId: provider("https://agent.buildkite.com", 'assertion.organization_slug == "acme" && assertion.organization_id == "0184990a-477b-4fa8-9968-496074483c77"'),
+        bkSlug: provider("https://agent.buildkite.com", 'assertion.organization_slug == "acme"'),
+        ghId: provider("https://token.actions.githubusercontent.com", 'assertion.repository_owner == "acme" && assertion.repository_owner_id == "65"'),
+        ghName: provider("https://token.actions.githubusercontent.com", 'assertion.repository_owner == "acme"'),
+        enterprise: provider("https://token.actions.githubusercontent.com/acme-inc", 'assertion.repository_owner == "acme"'),
+      },
+    });
+    expect(verdicts(sharedIssuerPinnedById, stack)).toEqual({
+      "google_iam_workload_identity_pool_provider.bkId": C,
+      "google_iam_workload_identity_pool_provider.bkSlug": N,
+      "google_iam_workload_identity_pool_provider.ghId": C,
+      "google_iam_workload_identity_pool_provider.ghName": N,
+    });
+    expect(violations(sharedIssuerPinnedById, stack)[0]).toBe(
+      "google_iam_workload_identity_pool_provider.bkSlug: Buildkite provider's attribute_condition names the organization but not its id (organization_id)",
+    );
   });
 });
 
