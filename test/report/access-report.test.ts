@@ -92,4 +92,21 @@ describe("AccessReport", () => {
       "group:bi@acme.example | projects/acme-dev/databases/app | projects/acme-dev/roles/ordersReader",
     ]);
   });
+
+  test("Kubernetes service accounts holding roles themselves (GKE's principal:// forms) are GKE chains without a service account", () => {
+    const pool = "iam.googleapis.com/projects/${data.google_project.p.number}/locations/global/workloadIdentityPools/acme-dev.svc.id.goog";
+    const stack = new StackModel("gke-dev", {
+      data: { google_project: { p: { project_id: "acme-dev" } } },
+      resource: {
+        google_project_iam_member: {
+          ksa: { project: "acme-dev", role: "roles/datastore.user", member: `principal://${pool}/subject/ns/airflow/sa/worker`, condition: { title: "t", expression: 'resource.name == "projects/acme-dev/databases/app"' } },
+          ns: { project: "acme-dev", role: "roles/datastore.viewer", member: `principalSet://${pool}/namespace/reports`, condition: { title: "t", expression: 'resource.name == "projects/acme-dev/databases/app"' } },
+        },
+      },
+    });
+    expect(chainsOf("dev", [stack]).map((c) => `${c.identity} | ${c.issuer} | ${c.accessPath} | ${c.serviceAccount || "-"} | ${c.role}`)).toEqual([
+      "k8s airflow/worker | GKE (acme-dev.svc.id.goog) | GKE Workload Identity | - | roles/datastore.user",
+      "namespace = reports | GKE (acme-dev.svc.id.goog) | GKE Workload Identity | - | roles/datastore.viewer",
+    ]);
+  });
 });
