@@ -95,9 +95,9 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
         "attribute.pipeline": 'assertion.organization_slug + "/" + assertion.pipeline_slug',
         "attribute.pipeline_branch": 'assertion.organization_slug + "/" + assertion.pipeline_slug + ":" + assertion.build_branch',
         "attribute.build_branch": "assertion.build_branch",
-        // Tokens requested without --claim pipeline_id stay admitted; no principal names "".
-        "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : ""',
-        "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : ""',
+        // Tokens requested without --claim pipeline_id stay admitted; "none" is no pipeline UUID.
+        "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : "none"',
+        "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : "none"',
       },
       attributeCondition: pins.join(" && "),
     });

@@ -42,9 +42,11 @@ const GITHUB_MAPPING: { [key: string]: string } = {
   "attribute.workflow_ref": "assertion.workflow_ref",
   "attribute.repository_id_workflow": 'assertion.repository_id + ":" + assertion.workflow_ref.extract("{workflow}@")',
   "attribute.repository_id_workflow_ref": 'assertion.repository_id + ":" + assertion.workflow_ref',
-  // Jobs without an environment lack the claim: an empty value no principal names keeps them admitted.
-  "attribute.environment": 'has(assertion.environment) ? assertion.repository + ":" + assertion.environment : ""',
-  "attribute.repository_id_environment": 'has(assertion.environment) ? assertion.repository_id + ":" + assertion.environment : ""',
+  // Jobs without an environment lack the claim; mapping it would fail on their tokens. "none"
+  // keeps them admitted and matches no principal, whose values all hold a ":". Not "", whose
+  // handling Google does not document.
+  "attribute.environment": 'has(assertion.environment) ? assertion.repository + ":" + assertion.environment : "none"',
+  "attribute.repository_id_environment": 'has(assertion.environment) ? assertion.repository_id + ":" + assertion.environment : "none"',
 };
 
 export interface GitHubActionsProviderOptions extends ProviderCommonOptions {

@@ -53,8 +53,8 @@ describe("Buildkite preset", () => {
       "attribute.pipeline": 'assertion.organization_slug + "/" + assertion.pipeline_slug',
       "attribute.pipeline_branch": 'assertion.organization_slug + "/" + assertion.pipeline_slug + ":" + assertion.build_branch',
       "attribute.build_branch": "assertion.build_branch",
-      "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : ""',
-      "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : ""',
+      "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : "none"',
+      "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : "none"',
     });
   });
 
