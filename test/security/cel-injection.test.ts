@@ -69,6 +69,22 @@ test("a GitHub owner and owner id, and an Entra tenant, given as variables stay 
   expect(filled.explain({ token: evilEntra, database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
 });
 
+test("Buildkite organization id and build sources, and GitHub events, given as variables stay one string each", () => {
+  const json = stackWith((stack, v) => {
+    const pool = new WorkloadIdentityPool(stack, "pool", { projectId: "acme-dev", poolId: "ci-pool" });
+    const buildkite = pool.addBuildkiteProvider("bk", { organizationSlug: "acme", organizationId: v("org_id"), buildSources: [v("source")] });
+    const github = pool.addGitHubActionsProvider("gh", { owner: "contoso", events: [v("event")] });
+    const db = FirestoreDatabase.fromExisting(stack, "db", { projectId: "acme-dev", databaseId: "orders" });
+    db.grantRead(buildkite.pipeline("deploy"));
+    db.grantRead(github.repository("contoso/app"));
+  });
+  const filled = AccessSimulator.fromStackJson([fillIn(json, { org_id: '0184990a-0000-4000-8000-000000000000" || true || "', source: 'webhook" ] || true || [ "', event: 'push" ] || true || [ "' })]);
+  const read = (token: object) => filled.explain({ token, database: DB, permission: "datastore.entities.get" }).decision;
+  const bk = buildkiteToken("acme", "deploy", "main", providerAudience("ci-pool", "buildkite"), { organization_id: "0184990a-0000-4000-8000-0000000000ee", build_source: "ui" });
+  expect(read(bk)).toBe(AccessDecision.DENIED);
+  expect(read(githubToken("contoso/app", "refs/heads/main", providerAudience("ci-pool", "github-actions"), { event_name: "pull_request_target" }))).toBe(AccessDecision.DENIED);
+});
+
 test("a database of fromExisting named by variables is still exactly one database", () => {
   const json = stackWith((stack, v) => {
     const db = FirestoreDatabase.fromExisting(stack, "db", { projectId: v("project"), databaseId: v("database") });
