@@ -55,8 +55,8 @@ export function queryValue(value: string): string {
 
 /**
  * Azure instance metadata endpoint that hands a VM's managed identity its token
- * (https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service); App
- * Service, Functions and Container Apps do not offer it.
+ * (https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service, which
+ * documents it for VMs and scale sets; App Service and its kin use IDENTITY_ENDPOINT).
  */
 export function azureManagedIdentityTokenUrl(resource: string): string {
   return `http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${queryValue(resource)}`;

@@ -231,3 +231,18 @@ export function checkShape(site: InputSite, property: string, value: unknown, sh
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(shape)) checkType(site, property === "" ? key : `${property}.${key}`, record[key], shape[key]);
 }
+
+/**
+ * checkShape for an options object the shape describes completely: a key it does not know
+ * is refused, since a misspelt option (`repositoryID`) would otherwise be dropped, and with
+ * it a pin. Classes whose subclasses add options check those with checkShape.
+ */
+export function checkOptions(site: InputSite, property: string, value: unknown, shape: InputShape): void {
+  checkShape(site, property, value, shape);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key in shape || record[key] === undefined) continue;
+    const near = Object.keys(shape).find((k) => k.toLowerCase() === key.toLowerCase());
+    throw inputError(site, property === "" ? key : `${property}.${key}`, record[key], `is not an option here${near ? `; did you mean ${near}?` : ""} (known: ${Object.keys(shape).join(", ")})`);
+  }
+}

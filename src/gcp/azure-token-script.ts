@@ -2,7 +2,7 @@ import { AZURE_APP_SERVICE_IDENTITY_API_VERSION, GOOGLE_JWT_TOKEN_TYPE, queryVal
 
 /**
  * The executable Google's client libraries run on App Service, Functions and Container Apps,
- * where no token file exists and the instance metadata endpoint is absent. It asks the
+ * where no token file exists and the token comes from IDENTITY_ENDPOINT. It asks the
  * platform's identity endpoint for the managed identity's Entra token and prints it in the
  * executable-sourced credential format (version 1; `expiration_time` from `expires_on`), as
  * https://cloud.google.com/iam/docs/workload-identity-federation-with-other-providers

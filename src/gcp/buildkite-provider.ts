@@ -1,8 +1,8 @@
 import { Lazy } from "cdktf";
 import { celStringLiteral } from "../core/cel";
-import { ABSOLUTE_PATH, UUID } from "../core/formats";
+import { ABSOLUTE_PATH } from "../core/formats";
 import { BUILDKITE_ISSUER } from "../core/issuers";
-import { check, checkEach, checkOptional, checkShape, checkType, inputError, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkOptions, checkType, inputError, oneOf, pattern } from "../core/validate";
 import { CredentialConfigurationOptions } from "./credential-configuration";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { BUILDKITE_SLUG, GIT_BRANCH } from "./gcp-rules";
@@ -13,9 +13,13 @@ import type { WorkloadIdentityPool } from "./workload-identity-pool";
  * Claims from Buildkite's OIDC reference (https://buildkite.com/docs/agent/cli/reference/oidc):
  * organization_slug, pipeline_slug, build_branch and build_source are in every token;
  * organization_id and pipeline_id (UUIDs) only when the agent asks with
- * `--claim organization_id,pipeline_id`. Slugs name things that can be deleted and
- * re-created; the UUIDs cannot be taken over that way.
+ * `--claim organization_id,pipeline_id`. Buildkite calls slugs mutable (renaming changes
+ * them, and a freed slug can name something else); the UUIDs never change. Buildkite writes
+ * UUIDs in lower case, and conditions compare exactly.
  */
+
+/** Buildkite's UUIDs, as its tokens carry them. */
+const BUILDKITE_UUID = pattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a UUID in lower case, as Buildkite writes it");
 
 /** Values of `build_source`, the event that created the build (Buildkite's OIDC reference). */
 const BUILD_SOURCES = ["ui", "api", "webhook", "trigger_job", "schedule"];
@@ -25,8 +29,8 @@ export interface BuildkiteProviderOptions extends ProviderCommonOptions {
   readonly organizationSlug: string;
   /**
    * The organization's UUID (`organization_id`). When set, the condition pins it too and the
-   * credential configuration asks the agent for the claim, so a deleted and re-created
-   * organization slug cannot take over. Recommended.
+   * credential configuration asks the agent for the claim, so another organization that comes
+   * to hold the slug cannot get in. Recommended.
    */
   readonly organizationId?: string;
   /** @default "buildkite" */
@@ -35,8 +39,10 @@ export interface BuildkiteProviderOptions extends ProviderCommonOptions {
   readonly pipelineSlugs?: string[];
   /**
    * Admit only builds created this way (`build_source`: ui, api, webhook, trigger_job,
-   * schedule). `["webhook"]` admits only builds your source host's push created, whose branch
-   * Buildkite took from the push rather than from a person typing it.
+   * schedule). `["webhook"]` admits only builds your source host's webhook created, whose
+   * branch nobody typed: pushes, and pull requests too when the pipeline builds them (a fork's
+   * pull request from its own `main` has branch `main` unless "Prefix third-party fork branch
+   * names" is on). Turn fork pull request builds off, or the prefix on, for pipelines that deploy.
    * @default every source
    */
   readonly buildSources?: string[];
@@ -64,7 +70,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
 
   constructor(pool: WorkloadIdentityPool, id: string, options: BuildkiteProviderOptions) {
     const site = `${pool.node.path}/${id}`;
-    checkShape(site, "", options, {
+    checkOptions(site, "", options, {
       organizationSlug: "string",
       organizationId: "string?",
       providerId: "string?",
@@ -75,7 +81,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
       allowedAudiences: "string[]?",
     });
     const org = check(site, "organizationSlug", options.organizationSlug, BUILDKITE_SLUG);
-    checkOptional(site, "organizationId", options.organizationId, UUID);
+    checkOptional(site, "organizationId", options.organizationId, BUILDKITE_UUID);
     checkEach(site, "pipelineSlugs", options.pipelineSlugs, BUILDKITE_SLUG);
     checkEach(site, "buildSources", options.buildSources, oneOf(BUILD_SOURCES));
     if (options.buildSources !== undefined && options.buildSources.length === 0) throw inputError(site, "buildSources", options.buildSources, "must list at least one source (omit it to admit every source)");
@@ -108,15 +114,16 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
   }
 
   /**
-   * Builds of one pipeline in this organization, optionally of one branch only. Values
-   * carry the organization, so two Buildkite providers in one pool never overlap.
+   * Builds of one pipeline in this organization, optionally of one branch only. Slug values
+   * carry the organization, so two Buildkite providers in one pool never overlap; a pipeline
+   * UUID names one pipeline of all Buildkite.
    */
   public pipeline(pipelineSlug: string, options: BuildkitePipelineOptions = {}): FederatedPrincipal {
     checkType(this, "pipelineSlug", pipelineSlug, "string");
-    checkShape(this, "options", options, { branch: "string?", pipelineId: "string?" });
+    checkOptions(this, "options", options, { branch: "string?", pipelineId: "string?" });
     check(this, "pipelineSlug", pipelineSlug, BUILDKITE_SLUG);
     checkOptional(this, "branch", options.branch, GIT_BRANCH);
-    checkOptional(this, "pipelineId", options.pipelineId, UUID);
+    checkOptional(this, "pipelineId", options.pipelineId, BUILDKITE_UUID);
     const pipeline = `${this.organizationSlug}/${pipelineSlug}`;
     const { branch, pipelineId } = options;
     if (pipelineId !== undefined) this.requiredClaims.add("pipeline_id");
@@ -126,7 +133,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
       match: FederatedMatch.ATTRIBUTE,
       attribute: `${pipelineId === undefined ? "pipeline" : "pipeline_id"}${branch === undefined ? "" : "_branch"}`,
       value: branch === undefined ? key : `${key}:${branch}`,
-      principalName: `${this.pool.poolId}/buildkite/${pipeline}${branch === undefined ? "" : `@${branch}`}`,
+      principalName: `${this.pool.poolId}/buildkite/${pipeline}${branch === undefined ? "" : `@${branch}`}${pipelineId === undefined ? "" : `#${pipelineId}`}`,
     });
   }
 
@@ -136,6 +143,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
    * /usr/bin/buildkite-agent.
    */
   public agentCredentialConfiguration(agentPath: string, options: CredentialConfigurationOptions = {}): string {
+    checkType(this, "agentPath", agentPath, "string");
     check(this, "agentPath", agentPath, ABSOLUTE_PATH);
     return this.credentialConfiguration({ ...options, executableCommand: this.requestTokenCommand(agentPath) });
   }

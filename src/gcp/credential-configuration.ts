@@ -1,7 +1,7 @@
 import { GOOGLE_JWT_TOKEN_TYPE, GOOGLE_STS_TOKEN_URL, googleImpersonationUrl } from "../core/issuers";
 import { IServiceAccount } from "../core/principal";
 import { ABSOLUTE_PATH, EMAIL, EXECUTABLE_COMMAND } from "../core/formats";
-import { InputSite, check, checkOptional, checkShape, integerBetween, siteName } from "../core/validate";
+import { InputSite, check, checkOptional, checkOptions, integerBetween, siteName } from "../core/validate";
 import { TOKEN_LIFETIME_SECONDS } from "./gcp-rules";
 
 /**
@@ -42,7 +42,7 @@ export function buildCredentialConfiguration(
   platform: TokenSourceDefault,
   options: CredentialConfigurationOptions = {},
 ): string {
-  checkShape(site, "options", options, { serviceAccount: "object?", tokenLifetimeSeconds: "number?", credentialSourceFile: "string?", executableCommand: "string?", executableTimeoutMillis: "number?" });
+  checkOptions(site, "options", options, { serviceAccount: "object?", tokenLifetimeSeconds: "number?", credentialSourceFile: "string?", executableCommand: "string?", executableTimeoutMillis: "number?" });
   if (options.credentialSourceFile !== undefined && options.executableCommand !== undefined) {
     throw new Error(`${siteName(site)}: credentialSourceFile and executableCommand are exclusive; choose one token source`);
   }
@@ -54,13 +54,18 @@ export function buildCredentialConfiguration(
     throw new Error(`${siteName(site)}: tokenLifetimeSeconds applies only with serviceAccount impersonation`);
   }
 
-  const source: CredentialSource | undefined = options.executableCommand
+  let source: CredentialSource | undefined = options.executableCommand
     ? { executable: { command: options.executableCommand, timeout_millis: options.executableTimeoutMillis ?? 30000 } }
     : options.credentialSourceFile
       ? { file: options.credentialSourceFile }
       : platform.source;
   // A file or command nobody provides would fail on the workload, long after synth.
   if (source === undefined) throw new Error(`${siteName(site)}: credentialConfiguration needs a token source; ${platform.missing}`);
+  if (options.executableTimeoutMillis !== undefined) {
+    const executable = source.executable as Record<string, unknown> | undefined;
+    if (executable === undefined) throw new Error(`${siteName(site)}: executableTimeoutMillis applies only to a token source that runs a command, not to ${Object.keys(source)[0]}`);
+    source = { ...source, executable: { ...executable, timeout_millis: options.executableTimeoutMillis } };
+  }
 
   const config: Record<string, unknown> = {
     type: "external_account",

@@ -2,7 +2,7 @@ import { celStringLiteral } from "../core/cel";
 import { ABSOLUTE_PATH, UUID } from "../core/formats";
 import { azureManagedIdentityTokenUrl, entraIssuer } from "../core/issuers";
 import { IEntraTokenAudience } from "../core/token-audience";
-import { check, checkOptional, checkShape, checkType, inputError, oneOf } from "../core/validate";
+import { check, checkOptional, checkOptions, checkType, inputError, oneOf } from "../core/validate";
 import { azureAppServiceTokenScript } from "./azure-token-script";
 import { CredentialConfigurationOptions } from "./credential-configuration";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
@@ -37,7 +37,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
   public readonly tokenVersion: number;
 
   constructor(pool: WorkloadIdentityPool, id: string, options: EntraIdProviderOptions) {
-    checkShape(`${pool.node.path}/${id}`, "", options, { application: "object?", tenantId: "string?", audience: "string?", tokenVersion: "number?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
+    checkOptions(`${pool.node.path}/${id}`, "", options, { application: "object?", tenantId: "string?", audience: "string?", tokenVersion: "number?", providerId: "string?", displayName: "string?", description: "string?", allowedAudiences: "string[]?" });
     const site = `${pool.node.path}/${id}`;
     const app = options.application;
     if (app && (options.tenantId !== undefined || options.audience !== undefined || options.tokenVersion !== undefined)) {
@@ -82,11 +82,12 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
   /**
    * A POSIX sh script (curl, sed) that prints the managed identity's token for this provider's
    * audience in Google's executable format, for App Service, Functions and Container Apps on
-   * Linux, which set IDENTITY_ENDPOINT and IDENTITY_HEADER and have no instance metadata
-   * endpoint. Ship it with the app and point appServiceCredentialConfiguration at it.
+   * Linux, which hand the token out at IDENTITY_ENDPOINT with a rotating IDENTITY_HEADER (the
+   * instance metadata endpoint is documented for VMs). Ship it with the app and point
+   * appServiceCredentialConfiguration at it.
    */
   public appServiceTokenScript(options: AzureManagedIdentityOptions = {}): string {
-    checkShape(this, "options", options, { clientId: "string?" });
+    checkOptions(this, "options", options, { clientId: "string?" });
     checkOptional(this, "clientId", options.clientId, UUID);
     return azureAppServiceTokenScript(this.allowedAudiences[0], options.clientId);
   }

@@ -2,7 +2,7 @@ import { celStringLiteral } from "../core/cel";
 import { EMAIL } from "../core/formats";
 import { githubActionsIssuer } from "../core/issuers";
 import { IServiceAccount } from "../core/principal";
-import { check, checkEach, checkOptional, checkShape, checkType, inputError, isUnresolved } from "../core/validate";
+import { check, checkEach, checkOptional, checkOptions, checkType, inputError, isUnresolved } from "../core/validate";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import {
   GITHUB_ENTERPRISE,
@@ -25,10 +25,13 @@ import type { WorkloadIdentityPool } from "./workload-identity-pool";
  */
 
 /**
- * Runs a `pull_request_target` workflow on the base branch with the base repository's
- * privileges for a pull request anyone can open, so it is refused unless listed.
+ * Events admitted unless `events` says otherwise: those only people who can push to or run the
+ * repository's workflows start. Left out are events anyone can start on a public repository
+ * that run the default branch's workflow with the repository's rights (`pull_request_target`,
+ * `issue_comment`, `workflow_run`, `pull_request_review*`, `issues`, `discussion*`...): GitHub's
+ * "Security hardening for GitHub Actions" warns about exactly these.
  */
-const REFUSED_BY_DEFAULT = "pull_request_target";
+export const GITHUB_DEFAULT_EVENTS: readonly string[] = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release", "deployment"];
 
 /** The attributes every GitHub provider maps; principals below name them. */
 const GITHUB_MAPPING: { [key: string]: string } = {
@@ -42,6 +45,8 @@ const GITHUB_MAPPING: { [key: string]: string } = {
   "attribute.workflow_ref": "assertion.workflow_ref",
   "attribute.repository_id_workflow": 'assertion.repository_id + ":" + assertion.workflow_ref.extract("{workflow}@")',
   "attribute.repository_id_workflow_ref": 'assertion.repository_id + ":" + assertion.workflow_ref',
+  // The reusable workflow a job runs; GitHub does not document when the claim is absent.
+  "attribute.job_workflow_ref": 'has(assertion.job_workflow_ref) ? assertion.job_workflow_ref : "none"',
   // Jobs without an environment lack the claim; mapping it would fail on their tokens. "none"
   // keeps them admitted and matches no principal, whose values all hold a ":". Not "", whose
   // handling Google does not document.
@@ -63,8 +68,8 @@ export interface GitHubActionsProviderOptions extends ProviderCommonOptions {
    */
   readonly enterprise?: string;
   /**
-   * Admit only tokens of these events (`event_name`: push, workflow_dispatch, release...).
-   * @default every event except pull_request_target
+   * Admit only tokens of these events (`event_name`).
+   * @default push, pull_request, merge_group, workflow_dispatch, schedule, release, deployment
    */
   readonly events?: string[];
   /** @default "github-actions" */
@@ -102,12 +107,12 @@ export interface GitHubAuthActionOptions {
 export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
   public readonly owner: string;
   public readonly ownerId?: string;
-  /** The events admitted; empty when every event but pull_request_target is. */
+  /** The events admitted (`event_name`). */
   public readonly events: string[];
 
   constructor(pool: WorkloadIdentityPool, id: string, options: GitHubActionsProviderOptions) {
     const site = `${pool.node.path}/${id}`;
-    checkShape(site, "", options, {
+    checkOptions(site, "", options, {
       owner: "string",
       ownerId: "string?",
       enterprise: "string?",
@@ -121,11 +126,11 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
     checkOptional(site, "ownerId", options.ownerId, GITHUB_ID);
     checkOptional(site, "enterprise", options.enterprise, GITHUB_ENTERPRISE);
     checkEach(site, "events", options.events, GITHUB_EVENT);
-    if (options.events !== undefined && options.events.length === 0) throw inputError(site, "events", options.events, "must list at least one event (omit it to admit every event but pull_request_target)");
+    if (options.events !== undefined && options.events.length === 0) throw inputError(site, "events", options.events, `must list at least one event (omit it for ${GITHUB_DEFAULT_EVENTS.join(", ")})`);
     const pins = [`assertion.repository_owner == ${celStringLiteral(owner)}`];
     if (options.ownerId !== undefined) pins.push(`assertion.repository_owner_id == ${celStringLiteral(options.ownerId)}`);
-    const events = [...(options.events ?? [])];
-    pins.push(events.length > 0 ? `assertion.event_name in [${events.map(celStringLiteral).join(", ")}]` : `assertion.event_name != ${celStringLiteral(REFUSED_BY_DEFAULT)}`);
+    const events = [...(options.events ?? GITHUB_DEFAULT_EVENTS)];
+    pins.push(`assertion.event_name in [${events.map(celStringLiteral).join(", ")}]`);
     super(pool, id, {
       ...options,
       providerId: options.providerId ?? "github-actions",
@@ -144,7 +149,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
 
   /** Workflows of one repository of this owner, optionally of one ref only. */
   public repository(repository: string, options: GitHubRepositoryOptions = {}): FederatedPrincipal {
-    checkShape(this, "options", options, { ref: "string?", repositoryId: "string?" });
+    checkOptions(this, "options", options, { ref: "string?", repositoryId: "string?" });
     this.checkRepository(repository, options.repositoryId);
     checkOptional(this, "ref", options.ref, GITHUB_REF);
     const { ref, repositoryId } = options;
@@ -152,40 +157,60 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
       repositoryId === undefined
         ? ref === undefined ? ["repository", repository] : ["repository_ref", `${repository}:${ref}`]
         : ref === undefined ? ["repository_id", repositoryId] : ["repository_id_ref", `${repositoryId}:${ref}`];
-    return this.principal(attribute, value, `${repository}${ref === undefined ? "" : `@${ref}`}`);
+    return this.principal(attribute, value, `${repository}${ref === undefined ? "" : `@${ref}`}${idLabel(repositoryId)}`);
   }
 
   /**
-   * Runs of one workflow file of a repository (the `workflow_ref` claim), optionally only as
-   * the file is on one ref. Another workflow of the same repository, even on the same
-   * branch, is a different principal.
+   * Runs of one workflow file of a repository (the `workflow_ref` claim) as the file is on
+   * `ref`: another workflow of the same repository, even on the same branch, is a different
+   * principal. Without `ref`, the file as anyone who can push a branch (or open a pull request
+   * from one) edits it there is admitted too: give `ref` for deploys.
    */
   public workflow(repository: string, workflowPath: string, options: GitHubWorkflowOptions = {}): FederatedPrincipal {
     checkType(this, "workflowPath", workflowPath, "string");
-    checkShape(this, "options", options, { ref: "string?", repositoryId: "string?" });
+    checkOptions(this, "options", options, { ref: "string?", repositoryId: "string?" });
     this.checkRepository(repository, options.repositoryId);
     check(this, "workflowPath", workflowPath, GITHUB_WORKFLOW_PATH);
     checkOptional(this, "ref", options.ref, GITHUB_REF);
     const { ref, repositoryId } = options;
     const workflow = `${repository}/${workflowPath}${ref === undefined ? "" : `@${ref}`}`;
     const attribute = `${repositoryId === undefined ? "" : "repository_id_"}${ref === undefined ? "workflow" : "workflow_ref"}`;
-    return this.principal(attribute, repositoryId === undefined ? workflow : `${repositoryId}:${workflow}`, workflow);
+    return this.principal(attribute, repositoryId === undefined ? workflow : `${repositoryId}:${workflow}`, `${workflow}${idLabel(repositoryId)}`);
   }
 
   /**
-   * Jobs of one repository that run in a deployment environment, so GitHub's protection rules
-   * for it (required reviewers, branch policies) stand before the token is issued.
+   * Jobs of this owner's repositories that run a reusable workflow (`job_workflow_ref`), e.g.
+   * a central deploy workflow in `acme/deploy-tools`, as it is on `ref` (a tag or branch of
+   * that repository). Whichever repository of the owner calls it, the job runs that file.
+   */
+  public reusableWorkflow(repository: string, workflowPath: string, ref: string): FederatedPrincipal {
+    checkType(this, "repository", repository, "string");
+    checkType(this, "workflowPath", workflowPath, "string");
+    checkType(this, "ref", ref, "string");
+    check(this, "repository", repository, GITHUB_REPOSITORY);
+    check(this, "workflowPath", workflowPath, GITHUB_WORKFLOW_PATH);
+    check(this, "ref", ref, GITHUB_REF);
+    const workflow = `${repository}/${workflowPath}@${ref}`;
+    return this.principal("job_workflow_ref", workflow, `reusable/${workflow}`);
+  }
+
+  /**
+   * Jobs of one repository that run in a deployment environment: GitHub applies the
+   * environment's protection rules (required reviewers, deployment branches) before the job
+   * gets its token. Only as strong as those rules: without a deployment branch policy, a
+   * workflow on any pushed branch that names the environment gets in, and GitHub creates an
+   * environment a workflow names that does not exist yet, with no rules.
    */
   public environment(repository: string, environment: string, options: GitHubEnvironmentOptions = {}): FederatedPrincipal {
     checkType(this, "environment", environment, "string");
-    checkShape(this, "options", options, { repositoryId: "string?" });
+    checkOptions(this, "options", options, { repositoryId: "string?" });
     this.checkRepository(repository, options.repositoryId);
     check(this, "environment", environment, GITHUB_ENVIRONMENT);
     const { repositoryId } = options;
     return this.principal(
       repositoryId === undefined ? "environment" : "repository_id_environment",
       `${repositoryId ?? repository}:${environment}`,
-      `${repository}/environment/${environment}`,
+      `${repository}/environment/${environment}${idLabel(repositoryId)}`,
     );
   }
 
@@ -194,7 +219,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
    * full resource name and, when given, the service account. Export it with a TerraformOutput.
    */
   public authActionInputs(options: GitHubAuthActionOptions = {}): string {
-    checkShape(this, "options", options, { serviceAccount: "object?" });
+    checkOptions(this, "options", options, { serviceAccount: "object?" });
     const inputs: { [key: string]: string } = { workload_identity_provider: this.providerName };
     if (options.serviceAccount !== undefined) {
       inputs.service_account = check(this, "options.serviceAccount.email", options.serviceAccount.email, EMAIL);
@@ -208,8 +233,9 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
     checkType(this, "repository", repository, "string");
     check(this, "repository", repository, GITHUB_REPOSITORY);
     checkOptional(this, "repositoryId", repositoryId, GITHUB_ID);
-    if (!isUnresolved(repository) && !isUnresolved(this.owner) && repository.split("/")[0].toLowerCase() !== this.owner.toLowerCase()) {
-      throw inputError(this, "repository", repository, `must belong to owner ${this.owner}, the only owner this provider admits`);
+    // Conditions compare exactly, and tokens carry the owner as GitHub spells it.
+    if (!isUnresolved(repository) && !isUnresolved(this.owner) && repository.split("/")[0] !== this.owner) {
+      throw inputError(this, "repository", repository, `must belong to owner ${this.owner}, spelt the same way (the only owner this provider admits)`);
     }
   }
 
@@ -222,4 +248,9 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
       principalName: `${this.pool.poolId}/github/${label}`,
     });
   }
+}
+
+/** Principal names with and without an id differ, so construct ids never depend on call order. */
+function idLabel(id: string | undefined): string {
+  return id === undefined ? "" : `#${id}`;
 }

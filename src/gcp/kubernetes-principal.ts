@@ -1,5 +1,5 @@
 import { IPrincipal } from "../core/principal";
-import { check, checkShape } from "../core/validate";
+import { check, checkOptions } from "../core/validate";
 import { K8S_NAMESPACE, K8S_SERVICE_ACCOUNT, PROJECT_ID, PROJECT_NUMBER } from "./gcp-rules";
 
 /** The GKE cluster's project: its workload identity pool is `PROJECT_ID.svc.id.goog`. */
@@ -40,7 +40,7 @@ export class KubernetesPrincipal {
   /** One Kubernetes service account: `principal://…/PROJECT.svc.id.goog/subject/ns/NS/sa/KSA`. */
   public static serviceAccount(props: KubernetesServiceAccountProps): IPrincipal {
     const site = "KubernetesPrincipal.serviceAccount";
-    checkShape(site, "", props, { clusterProjectId: "string", clusterProjectNumber: "string", namespace: "string", serviceAccountName: "string" });
+    checkOptions(site, "", props, { clusterProjectId: "string", clusterProjectNumber: "string", namespace: "string", serviceAccountName: "string" });
     check(site, "namespace", props.namespace, K8S_NAMESPACE);
     check(site, "serviceAccountName", props.serviceAccountName, K8S_SERVICE_ACCOUNT);
     return new KubernetesIdentity(
@@ -52,7 +52,7 @@ export class KubernetesPrincipal {
   /** Every Kubernetes service account of one namespace: `principalSet://…/PROJECT.svc.id.goog/namespace/NS`. */
   public static namespace(props: KubernetesNamespaceProps): IPrincipal {
     const site = "KubernetesPrincipal.namespace";
-    checkShape(site, "", props, { clusterProjectId: "string", clusterProjectNumber: "string", namespace: "string" });
+    checkOptions(site, "", props, { clusterProjectId: "string", clusterProjectNumber: "string", namespace: "string" });
     check(site, "namespace", props.namespace, K8S_NAMESPACE);
     return new KubernetesIdentity(`principalSet://${poolOf(site, props)}/namespace/${props.namespace}`, `gke/${props.clusterProjectId}/${props.namespace}/*`);
   }

@@ -125,7 +125,7 @@ export class WorkloadIdentityOidcProvider extends Construct {
    * TerraformOutput or write it next to the workload.
    */
   public credentialConfiguration(options?: CredentialConfigurationOptions): string {
-    return buildCredentialConfiguration(this, this.stsAudience, defaultSources.get(this) ?? { missing: NO_PLATFORM_SOURCE }, options);
+    return buildCredentialConfiguration(this, this.stsAudience, defaultSources.get(this)!, options);
   }
 
   /** @internal presets name the token source their platform provides, or why there is none. */

@@ -52,10 +52,51 @@ describe("GitHub Actions: ids, workflows, environments, events", () => {
     expect(decide(release)).toBe(AccessDecision.DENIED);
     const branch = githubToken("acme/api", "refs/heads/feature", aud);
     expect(decide(branch)).toBe(AccessDecision.DENIED);
-    // pull_request_target runs the base branch's workflow for anyone's pull request.
-    const explained = simulator.explain({ token: { ...deploy, event_name: "pull_request_target" }, database, access: INDEX_ADMIN });
-    expect(explained.decision).toBe(AccessDecision.DENIED);
-    expect(explained.reasons.join("\n")).toMatch(/pull_request_target/);
+    // These run the default branch's workflow with the repository's rights for anyone on a public repository.
+    for (const event of ["pull_request_target", "issue_comment", "workflow_run", "pull_request_review_comment"]) {
+      const explained = simulator.explain({ token: { ...deploy, event_name: event }, database, access: INDEX_ADMIN });
+      expect({ event, decision: explained.decision }).toEqual({ event, decision: AccessDecision.DENIED });
+      expect(explained.reasons.join("\n")).toMatch(/event_name in \["push", "pull_request"/);
+    }
+  });
+
+  test("every principal form admits its own token and not its neighbour's", () => {
+    const { simulator: forms, json: formsJson } = simulatorOf((s) => {
+      const pool = new WorkloadIdentityPool(s, "pool", { projectId, poolId: "github" });
+      const gh = pool.addGitHubActionsProvider("github", { owner: "acme", ownerId: "65" });
+      const db = (id: string) => FirestoreDatabase.fromExisting(s, id, { projectId, databaseId: id });
+      db("by-name").grantRead(gh.repository("acme/api"));
+      db("by-id").grantRead(gh.repository("acme/api", { repositoryId: "74" }));
+      db("by-id-ref").grantRead(gh.repository("acme/api", { repositoryId: "74", ref: "refs/tags/v1" }));
+      db("workflow-any-ref").grantRead(gh.workflow("acme/api", ".github/workflows/deploy.yml"));
+      db("workflow-id-any-ref").grantRead(gh.workflow("acme/api", ".github/workflows/deploy.yml", { repositoryId: "74" }));
+      db("env-by-name").grantRead(gh.environment("acme/api", "prod"));
+      db("reusable").grantRead(gh.reusableWorkflow("acme/deploy-tools", ".github/workflows/deploy.yml", "refs/tags/v2"));
+    });
+    const reads = (token: object, id: string) => forms.explain({ token, database: `projects/${projectId}/databases/${id}`, access: FirestoreAccessLevel.READ }).decision;
+    const feature = githubToken("acme/api", "refs/heads/feature", aud);
+    expect(reads(feature, "by-name")).toBe(AccessDecision.ALLOWED);
+    expect(reads(githubToken("acme/web", main, aud), "by-name")).toBe(AccessDecision.DENIED);
+    expect(reads(feature, "by-id")).toBe(AccessDecision.ALLOWED);
+    expect(reads({ ...feature, repository_id: "75" }, "by-id")).toBe(AccessDecision.DENIED);
+    expect(reads(githubToken("acme/api", "refs/tags/v1", aud), "by-id-ref")).toBe(AccessDecision.ALLOWED);
+    expect(reads(feature, "by-id-ref")).toBe(AccessDecision.DENIED);
+    // As documented: without a ref, the file as edited on any branch is admitted.
+    expect(reads(feature, "workflow-any-ref")).toBe(AccessDecision.ALLOWED);
+    expect(reads({ ...feature, repository_id: "75" }, "workflow-id-any-ref")).toBe(AccessDecision.DENIED);
+    expect(reads(githubToken("acme/api", main, aud, { workflow_ref: `acme/api/.github/workflows/ci.yml@${main}` }), "workflow-any-ref")).toBe(AccessDecision.DENIED);
+    expect(reads(githubToken("acme/api", main, aud, { environment: "prod" }), "env-by-name")).toBe(AccessDecision.ALLOWED);
+    expect(reads(githubToken("acme/web", main, aud, { environment: "prod" }), "env-by-name")).toBe(AccessDecision.DENIED);
+    const callsTools = githubToken("acme/web", main, aud, { job_workflow_ref: "acme/deploy-tools/.github/workflows/deploy.yml@refs/tags/v2" });
+    expect(reads(callsTools, "reusable")).toBe(AccessDecision.ALLOWED);
+    expect(reads({ ...callsTools, job_workflow_ref: "acme/deploy-tools/.github/workflows/deploy.yml@refs/heads/main" }, "reusable")).toBe(AccessDecision.DENIED);
+    // A token without job_workflow_ref is still admitted by the provider (and reaches what its repository was granted).
+    const { job_workflow_ref: _absent, ...withoutJobWorkflow } = feature;
+    expect(reads(withoutJobWorkflow, "by-name")).toBe(AccessDecision.ALLOWED);
+    // Every attribute a principal names is one the provider maps.
+    const mapped = Object.keys((Object.values(formsJson.resource.google_iam_workload_identity_pool_provider)[0] as any).attribute_mapping);
+    const named = Object.values(formsJson.resource.google_project_iam_member).map((g: any) => `attribute.${/\/attribute\.([a-z_]+)\//.exec(g.member)![1]}`);
+    expect(named.filter((a) => !mapped.includes(a))).toEqual([]);
   });
 
   test("the prod environment's jobs read and write; a token without an environment still deploys but cannot", () => {
@@ -106,6 +147,14 @@ describe("GitHub Actions: ids, workflows, environments, events", () => {
     expectInputError((s) => {
       new WorkloadIdentityPool(s, "pool", { projectId, poolId: "github" }).addGitHubActionsProvider("gh", { owner: "acme", events: [] });
     }, "events", "at least one event");
+    // A misspelt option would drop the pin it names.
+    expectInputError((s) => {
+      new WorkloadIdentityPool(s, "pool", { projectId, poolId: "github" }).addGitHubActionsProvider("gh", { owner: "acme" }).repository("acme/api", { repositoryID: "74" } as never);
+    }, "options.repositoryID", "is not an option here; did you mean repositoryId?");
+    // Tokens carry the owner as GitHub spells it, and conditions compare exactly.
+    expectInputError((s) => {
+      new WorkloadIdentityPool(s, "pool", { projectId, poolId: "github" }).addGitHubActionsProvider("gh", { owner: "Acme" }).repository("acme/api");
+    }, "repository", "spelt the same way");
   });
 });
 
@@ -131,8 +180,22 @@ describe("Buildkite: organization and pipeline ids, build sources, requested cla
     expect(decide({ ...deploy, pipeline_id: "0184990a-0000-4000-8000-000000000001" })).toBe(AccessDecision.DENIED);
   });
 
-  test("only builds the source host's push created (build_source webhook) are admitted", () => {
+  test("only builds the source host's webhook created are admitted; a fork's pull request from its own main is one of them", () => {
     for (const source of ["ui", "api", "trigger_job", "schedule"]) expect(decide({ ...deploy, build_source: source })).toBe(AccessDecision.DENIED);
+    // As documented: unless fork builds are off or their branches prefixed ("some-user:main"), this gets in.
+    expect(decide({ ...deploy, build_commit: "forked0000000000000000000000000000000000" })).toBe(AccessDecision.ALLOWED);
+    expect(decide({ ...deploy, build_branch: "some-user:main" })).toBe(AccessDecision.DENIED);
+  });
+
+  test("UUIDs must be written as Buildkite writes them; a timeout applies to the agent command", () => {
+    expectInputError((s) => {
+      new WorkloadIdentityPool(s, "pool", { projectId, poolId: "buildkite-prod" }).addBuildkiteProvider("bk", { organizationSlug: "acme", organizationId: ORG_ID.toUpperCase() });
+    }, "organizationId", "lower case");
+    stackWith((s) => {
+      const bk = new WorkloadIdentityPool(s, "pool", { projectId, poolId: "buildkite-prod" }).addBuildkiteProvider("bk", { organizationSlug: "acme" });
+      expect(JSON.parse(bk.credentialConfiguration({ executableTimeoutMillis: 60000 })).credential_source.executable.timeout_millis).toBe(60000);
+      expect(() => bk.credentialConfiguration({ credentialSourceFile: "/run/token", executableTimeoutMillis: 60000 })).toThrow(/executableTimeoutMillis applies only to a token source that runs a command, not to file/);
+    });
   });
 
   test("a token without the optional pipeline_id still reaches what its slug was granted", () => {

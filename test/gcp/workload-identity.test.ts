@@ -81,7 +81,7 @@ describe("GitHub Actions preset", () => {
     );
     const [[, provider]] = resourcesOf(json, "google_iam_workload_identity_pool_provider");
     expect(provider.oidc.issuer_uri).toBe("https://token.actions.githubusercontent.com");
-    expect(provider.attribute_condition).toBe('assertion.repository_owner == "acme-corp" && assertion.repository_owner_id == "123456" && assertion.event_name != "pull_request_target"');
+    expect(provider.attribute_condition).toBe('assertion.repository_owner == "acme-corp" && assertion.repository_owner_id == "123456" && assertion.event_name in ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release", "deployment"]');
     expect(provider.attribute_mapping["google.subject"]).toBe("assertion.sub");
     expect(provider.attribute_mapping["attribute.repository_ref"]).toBe('assertion.repository + ":" + assertion.ref');
     expect(ref).toMatch(/\/attribute\.repository_ref\/acme-corp\/api:refs\/heads\/main$/);

@@ -129,7 +129,7 @@ describe("FSI-WIF-002 shared issuers pin the organization", () => {
 
 describe("FSI-WIF-004 shared issuers pin the organization by id", () => {
   const provider = (issuer: string, condition: string) => ({ attribute_condition: condition, oidc: [{ issuer_uri: issuer }] });
-  test("organization_id and repository_owner_id comply; names alone warn; other issuers are not judged", () => {
+  test("organization_id and repository_owner_id comply; names alone warn, under an enterprise's own issuer too", () => {
     const stack = model({
       google_iam_workload_identity_pool_provider: {
         bkId: provider("https://agent.buildkite.com", 'assertion.organization_slug == "acme" && assertion.organization_id == "0184990a-477b-4fa8-9968-496074483c77"'),
@@ -144,6 +144,7 @@ describe("FSI-WIF-004 shared issuers pin the organization by id", () => {
       "google_iam_workload_identity_pool_provider.bkSlug": N,
       "google_iam_workload_identity_pool_provider.ghId": C,
       "google_iam_workload_identity_pool_provider.ghName": N,
+      "google_iam_workload_identity_pool_provider.enterprise": N,
     });
     expect(violations(sharedIssuerPinnedById, stack)[0]).toBe(
       "google_iam_workload_identity_pool_provider.bkSlug: Buildkite provider's attribute_condition names the organization but not its id (organization_id)",

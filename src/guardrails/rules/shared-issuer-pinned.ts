@@ -21,7 +21,8 @@ export function pins(condition: string, claim: string): boolean {
 export function sharedIssuerOf(provider: TfResource): (typeof SHARED_ISSUERS)[number] | undefined {
   const uri = block(provider.config.oidc)?.issuer_uri;
   const issuer = typeof uri === "string" ? uri.replace(/\/+$/, "") : "";
-  return SHARED_ISSUERS.find((s) => s.issuer === issuer);
+  // An enterprise's own issuer (…/<enterprise>) is still shared by every organization of the enterprise.
+  return SHARED_ISSUERS.find((s) => s.issuer === issuer || (s.issuer === GITHUB_ACTIONS_ISSUER && issuer.startsWith(`${GITHUB_ACTIONS_ISSUER}/`)));
 }
 
 export const sharedIssuerPinned: StackRule = {
