@@ -39,7 +39,7 @@ export function isKnownRuleId(id: string): boolean {
 export interface EvaluateOptions {
   /**
    * Run rules that need every stack. The Aspect sees one stack at a time, so it leaves
-   * them (and suppressions of them) to the CLI.
+   * them (and suppressions of them) to the app-level pass of `applyTo` and to the CLI.
    */
   readonly crossStack: boolean;
   /**

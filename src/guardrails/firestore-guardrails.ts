@@ -51,8 +51,8 @@ export class FirestoreGuardrails implements IAspect {
    *
    * Rules over every stack (FSI-LOG-001) run as an App validation, which cdktf runs after
    * every stack is synthesized and before it writes manifest.json: a violation fails
-   * `app.synth()` with the stack, construct path, rule id and fix, and leaves no manifest
-   * that `cdktf deploy` could use.
+   * `app.synth()` with the construct path, rule id and fix, so `cdktf synth` and
+   * `cdktf deploy` (which synthesizes first) stop.
    */
   public static applyTo(app: App, props: FirestoreGuardrailsProps = {}): FirestoreGuardrails {
     const guardrails = new FirestoreGuardrails(props);
