@@ -1,7 +1,8 @@
 import type { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { Fn } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
+import { requireOptionalPeer } from "../core/optional-peer";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, inputError } from "../core/validate";
 import { PROJECT_ID } from "../gcp/gcp-rules";
@@ -70,7 +71,7 @@ export class EntraClientSecret extends Construct {
       throw inputError(this, "clientSecret.accessors", accessors, "must list at least one principal that may read the secret");
     }
 
-    const { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings();
+    const { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings(this);
     const rotation = new Rotating(this, "Rotation", { rotationDays: this.rotationDays });
     const validityDays = this.rotationDays * 2;
     const password = new ApplicationPasswordA(this, "Password", {
@@ -113,12 +114,15 @@ export class EntraClientSecret extends Construct {
   }
 }
 
-/** Loaded with the first client secret, not with the library (~5 ms): most apps federate instead. */
-function clientSecretBindings() {
-  const { ApplicationPasswordA } = require("@cdktf/provider-azuread/lib/application-password") as typeof import("@cdktf/provider-azuread/lib/application-password");
+/**
+ * Loaded with the first client secret, not with the library (~5 ms): most apps federate
+ * instead, and need neither the optional peer @cdktf/provider-time nor the azuread one.
+ */
+function clientSecretBindings(scope: IConstruct) {
+  const { ApplicationPasswordA } = requireOptionalPeer(scope, "@cdktf/provider-azuread/lib/application-password") as typeof import("@cdktf/provider-azuread/lib/application-password");
   const { SecretManagerSecret } = require("@cdktf/provider-google/lib/secret-manager-secret") as typeof import("@cdktf/provider-google/lib/secret-manager-secret");
   const { SecretManagerSecretIamMember } = require("@cdktf/provider-google/lib/secret-manager-secret-iam-member") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-iam-member");
   const { SecretManagerSecretVersion } = require("@cdktf/provider-google/lib/secret-manager-secret-version") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-version");
-  const { Rotating } = require("@cdktf/provider-time/lib/rotating") as typeof import("@cdktf/provider-time/lib/rotating");
+  const { Rotating } = requireOptionalPeer(scope, "@cdktf/provider-time/lib/rotating") as typeof import("@cdktf/provider-time/lib/rotating");
   return { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion };
 }

@@ -1,9 +1,10 @@
 import type { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import type { Application, ApplicationAppRole, ApplicationApiOauth2PermissionScope } from "@cdktf/provider-azuread/lib/application";
 import type { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { entraIssuer } from "../core/issuers";
 import { StableIds } from "../core/naming";
+import { requireOptionalPeer } from "../core/optional-peer";
 import { IEntraTokenAudience } from "../core/token-audience";
 import { check, checkEach, checkOptional, checkShape, checkText, checkTextOptional, checkUnique, inputError, isUnresolved } from "../core/validate";
 import { EntraClientSecret, EntraClientSecretOptions } from "./client-secret";
@@ -27,13 +28,14 @@ import {
 
 /**
  * The azuread bindings, loaded when the first app registration is declared rather than with
- * the library (~8 ms), so apps without Entra ID do not pay for them.
+ * the library (~8 ms), so apps without Entra ID do not pay for them, nor install the
+ * optional peer @cdktf/provider-azuread.
  */
-function azureadBindings() {
-  const { Application } = require("@cdktf/provider-azuread/lib/application") as typeof import("@cdktf/provider-azuread/lib/application");
-  const { ApplicationIdentifierUri } = require("@cdktf/provider-azuread/lib/application-identifier-uri") as typeof import("@cdktf/provider-azuread/lib/application-identifier-uri");
-  const { AppRoleAssignment } = require("@cdktf/provider-azuread/lib/app-role-assignment") as typeof import("@cdktf/provider-azuread/lib/app-role-assignment");
-  const { ServicePrincipal } = require("@cdktf/provider-azuread/lib/service-principal") as typeof import("@cdktf/provider-azuread/lib/service-principal");
+function azureadBindings(scope: IConstruct) {
+  const { Application } = requireOptionalPeer(scope, "@cdktf/provider-azuread/lib/application") as typeof import("@cdktf/provider-azuread/lib/application");
+  const { ApplicationIdentifierUri } = requireOptionalPeer(scope, "@cdktf/provider-azuread/lib/application-identifier-uri") as typeof import("@cdktf/provider-azuread/lib/application-identifier-uri");
+  const { AppRoleAssignment } = requireOptionalPeer(scope, "@cdktf/provider-azuread/lib/app-role-assignment") as typeof import("@cdktf/provider-azuread/lib/app-role-assignment");
+  const { ServicePrincipal } = requireOptionalPeer(scope, "@cdktf/provider-azuread/lib/service-principal") as typeof import("@cdktf/provider-azuread/lib/service-principal");
   return { Application, ApplicationIdentifierUri, AppRoleAssignment, ServicePrincipal };
 }
 
@@ -249,7 +251,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
     this.scopeValues = scopes.map((s) => s.value);
     const owners = props.owners && props.owners.length > 0 ? [...props.owners].sort() : undefined;
 
-    const { Application, ApplicationIdentifierUri, ServicePrincipal } = azureadBindings();
+    const { Application, ApplicationIdentifierUri, ServicePrincipal } = azureadBindings(this);
     this.application = new Application(this, "Application", {
       displayName,
       description,
@@ -330,7 +332,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
     const key = `${value}|${principalObjectId}`;
     const existing = this.assignments.get(key);
     if (existing) return existing;
-    const { AppRoleAssignment } = azureadBindings();
+    const { AppRoleAssignment } = azureadBindings(this);
     const assignment = new AppRoleAssignment(this, this.ids.allocate("assignment", `${value}-${principalObjectId}`, key), {
       appRoleId: roleId,
       principalObjectId,

@@ -205,8 +205,12 @@ const SECONDS_PER_DAY = 86400;
  * deletes. Grants reach this database only (see IFirestoreDatabase).
  */
 export class FirestoreDatabase extends FirestoreDatabaseBase {
-  /** Refers to a database managed elsewhere (another stack, the console) to grant access to it. */
-  public static fromExisting(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps): IFirestoreDatabase {
+  /**
+   * Refers to a database managed elsewhere (another stack, the console) to grant access to
+   * it. A variable that holds either a managed database or a reference can be typed
+   * `FirestoreDatabaseBase` or `IFirestoreDatabase`.
+   */
+  public static fromExisting(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps): FirestoreDatabaseBase {
     return new ExistingFirestoreDatabase(scope, id, props);
   }
 

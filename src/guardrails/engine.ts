@@ -39,9 +39,14 @@ export function isKnownRuleId(id: string): boolean {
 export interface EvaluateOptions {
   /**
    * Run rules that need every stack. The Aspect sees one stack at a time, so it leaves
-   * them (and suppressions of them) to the CLI.
+   * them (and suppressions of them) to the app-level pass of `applyTo` and to the CLI.
    */
   readonly crossStack: boolean;
+  /**
+   * Run only the rules that need every stack, and report nothing about suppressions: the
+   * pass `FirestoreGuardrails.applyTo` makes after the Aspect judged each stack.
+   */
+  readonly crossStackOnly?: boolean;
 }
 
 function compare(a: GuardrailFinding, b: GuardrailFinding): number {
@@ -68,6 +73,7 @@ export function evaluate(stacks: readonly StackModel[], options: EvaluateOptions
       results.push(rule.evaluate(stacks));
       ruleOf.push(rule);
     } else {
+      if (options.crossStackOnly) continue;
       for (const stack of stacks) {
         results.push(rule.evaluate(stack));
         ruleOf.push(rule);
@@ -105,6 +111,7 @@ export function evaluate(stacks: readonly StackModel[], options: EvaluateOptions
     }
   });
 
+  if (options.crossStackOnly) return findings.sort(compare);
   const [reasonRule, unusedRule] = SUPPRESSION_RULES;
   for (const stack of stacks) {
     for (const s of suppressions.get(stack)!) {

@@ -38,14 +38,21 @@ const SYNTH_WRAPPED = Symbol.for("cdktf-firestore-identity.guardrails.synth");
  * `app.synth()` / `Testing.fullSynth`) fail with the rule id, construct path and fix.
  * Warnings become warning annotations.
  *
- * Rules that need every stack at once (audit logging owned by a platform stack) run in
- * `npx cdktf-firestore-identity check`, which reads the whole cdktf.out.
+ * Rules that need every stack at once (audit logging owned by a platform stack) run when
+ * the whole app is known: `FirestoreGuardrails.applyTo(app)` fails `app.synth()` (and so
+ * `cdktf synth`) on them too, and `npx cdktf-firestore-identity check` reads them from
+ * cdktf.out. An Aspect added to single stacks leaves them to the CLI.
  */
 export class FirestoreGuardrails implements IAspect {
   /**
    * Adds the guardrails to every TerraformStack of the app. cdktf 0.21 never invokes
    * Aspects added to the App itself, so this adds one to each stack now, and again to
    * any stack created later, just before `app.synth()` runs.
+   *
+   * Rules over every stack (FSI-LOG-001) run as an App validation, which cdktf runs after
+   * every stack is synthesized and before it writes manifest.json: a violation fails
+   * `app.synth()` with the construct path, rule id and fix, so `cdktf synth` and
+   * `cdktf deploy` (which synthesizes first) stop.
    */
   public static applyTo(app: App, props: FirestoreGuardrailsProps = {}): FirestoreGuardrails {
     const guardrails = new FirestoreGuardrails(props);
@@ -58,6 +65,7 @@ export class FirestoreGuardrails implements IAspect {
         synth();
       };
       holder[SYNTH_WRAPPED] = true;
+      app.node.addValidation({ validate: () => crossStackErrors(app) });
     }
     return guardrails;
   }
@@ -153,7 +161,26 @@ export class FirestoreGuardrails implements IAspect {
       fs.writeFileSync(path.join(dir, "guardrails-report.json"), formatReport(allRuleInfos().filter((r) => !r.crossStack), findings));
     }
     pendingJson.set(stack, { json, constructs: constructs.length });
+    evaluatedModels.set(stack, model);
   }
+}
+
+/** The JSON each stack's rules last read, for the rules over every stack of the app. */
+const evaluatedModels = new WeakMap<TerraformStack, StackModel>();
+
+/**
+ * Violations of the rules that need every stack, as cdktf App validation messages. It
+ * reuses the JSON the per-stack rules read, so no stack is resolved again; the per-stack
+ * rules already reported through annotations and do not run again.
+ */
+function crossStackErrors(app: App): string[] {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const models = stacks.map((s) => evaluatedModels.get(s));
+  // A stack the Aspect did not read (its validation was skipped) could hold the audit
+  // configuration; without it the verdict would be a guess, so the CLI judges instead.
+  if (models.some((m) => m === undefined)) return [];
+  const { evaluate, failures } = engine();
+  return failures(evaluate(models as StackModel[], { crossStack: true, crossStackOnly: true })).map((f) => `[${f.stack === f.constructPath ? f.stack : f.constructPath}] ${describeFinding(f)}`);
 }
 
 /** JSON the rules read during this synth's validation, not yet written, per stack. */

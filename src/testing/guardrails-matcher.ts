@@ -14,7 +14,7 @@ function describe(f: GuardrailFinding): string {
 /**
  * Passes when the guardrail rules that need one stack find no error, after suppressions.
  * Rules over every stack of an app (audit logging owned by a platform stack) run in
- * `npx cdktf-firestore-identity check`.
+ * `app.synth()` under `FirestoreGuardrails.applyTo` and in `npx cdktf-firestore-identity check`.
  */
 export function toPassFirestoreGuardrails(received: unknown): MatcherResult {
   const stack = readStack(received, MATCHER);

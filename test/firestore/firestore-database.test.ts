@@ -5,7 +5,9 @@ import {
   FirestoreBackupRecurrence,
   FirestoreCustomRole,
   FirestoreDatabase,
+  FirestoreDatabaseBase,
   FirestoreDeletionPolicy,
+  IFirestoreDatabase,
   FirestorePermissions,
   Principal,
   ServiceAccountKeyCreationPolicy,
@@ -234,6 +236,24 @@ describe("FirestoreDatabase.fromExisting", () => {
     stackWith((s) => {
       expect(FirestoreDatabase.fromExisting(s, "ref", { projectId }).conditionExpression).toBe('resource.name == "projects/acme-shared-1/databases/(default)"');
     });
+  });
+
+  test("returns a type that names a managed database and a reference alike (checked by npm run typecheck)", () => {
+    const json = synthJson(
+      stackWith((s) => {
+        for (const manage of [true, false]) {
+          const databaseId = manage ? "managed-db" : "shared-db";
+          // Users write this when a flag decides whether their stack owns the database.
+          const db: FirestoreDatabaseBase = manage ? new FirestoreDatabase(s, databaseId, { projectId, databaseId, locationId: "eur3" }) : FirestoreDatabase.fromExisting(s, databaseId, { projectId, databaseId });
+          const same: IFirestoreDatabase = db;
+          same.grantRead(team);
+        }
+      }),
+    );
+    expect(bindings(json).map((b) => b.condition.expression).sort()).toEqual([
+      'resource.name == "projects/acme-shared-1/databases/managed-db"',
+      'resource.name == "projects/acme-shared-1/databases/shared-db"',
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { App, Aspects, TerraformStack, Testing } from "cdktf";
-import { FirestoreGuardrails } from "../../src";
+import { AuditLogDestination, FirestoreAuditLogging, FirestoreGuardrails } from "../../src";
 
 const SA = "serviceAccount:app@acme-dev.iam.gserviceaccount.com";
 const DB = { title: "app database", expression: 'resource.name == "projects/acme-dev/databases/app"' };
@@ -106,12 +106,44 @@ describe("FirestoreGuardrails Aspect", () => {
     expect(report.summary).toMatchObject({ errors: 0, warnings: 1, suppressed: 1 });
   });
 
-  test("a suppression on a higher-level construct covers the resources below it", () => {
+  test("a suppression on a higher-level construct covers the resources below it, for per-stack and cross-stack rules", () => {
     const app = Testing.app();
     const stack = googleStack(app, "app-dev");
     FirestoreGuardrails.suppress(stack, "FSI-IAM-001", "legacy project, migration tracked in TICKET-1");
+    FirestoreGuardrails.suppress(stack, "FSI-LOG-001", "audit logging of this project is managed by the security team");
     new ProjectIamMember(stack, "owner", { project: "acme-dev", role: "roles/owner", member: SA });
     FirestoreGuardrails.applyTo(app, { reports: false });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test("applyTo fails app.synth() on a cross-stack rule before manifest.json is written; audit logging in another stack satisfies it", () => {
+    const build = (withPlatform: boolean): App => {
+      const app = Testing.app();
+      const orders = googleStack(app, "orders-dev");
+      new ProjectIamMember(orders, "reader", { project: "acme-dev", role: "roles/datastore.viewer", member: SA, condition: DB });
+      if (withPlatform) {
+        const platform = googleStack(app, "platform-dev");
+        new FirestoreAuditLogging(platform, "audit", { projectId: "acme-dev", destination: AuditLogDestination.logBucket({ bucketId: "firestore-audit", retentionDays: 400 }) });
+      }
+      FirestoreGuardrails.applyTo(app, { reports: false });
+      return app;
+    };
+    const failing = build(false);
+    expect(synthError(failing)).toContain(
+      "[orders-dev/reader] [FSI-LOG-001] project acme-dev grants Firestore roles but no stack logs DATA_READ and DATA_WRITE for datastore.googleapis.com without exemptions (at orders-dev/reader). Fix: Declare google_project_iam_audit_config",
+    );
+    expect(fs.existsSync(path.join(failing.outdir, "manifest.json"))).toBe(false);
+
+    const passing = build(true);
+    passing.synth();
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(passing.outdir, "manifest.json"), "utf8")).stacks).sort()).toEqual(["orders-dev", "platform-dev"]);
+  });
+
+  test("an Aspect added to single stacks leaves cross-stack rules to the check CLI", () => {
+    const app = Testing.app();
+    const orders = googleStack(app, "orders-dev");
+    new ProjectIamMember(orders, "reader", { project: "acme-dev", role: "roles/datastore.viewer", member: SA, condition: DB });
+    Aspects.of(orders).add(new FirestoreGuardrails({ reports: false }));
     expect(() => app.synth()).not.toThrow();
   });
 
