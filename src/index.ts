@@ -14,6 +14,7 @@ export * from "./gcp/firestore-database";
 export * from "./gcp/firestore-custom-role";
 export * from "./gcp/service-account-key-policy";
 export * from "./gcp/audit-log-destination";
+export { StorageClassTransition } from "./gcp/storage-lifecycle";
 export * from "./gcp/audit-logging";
 export * from "./entra/entra-app-registration";
 export * from "./entra/client-secret";
