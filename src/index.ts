@@ -12,6 +12,7 @@ export * from "./report/access-report";
 export { FirestoreAccessLevel, FirestorePermissions } from "./gcp/firestore-access";
 export * from "./gcp/firestore-database";
 export * from "./gcp/firestore-custom-role";
+export * from "./gcp/org-policies";
 export * from "./gcp/service-account-key-policy";
 export * from "./gcp/audit-log-destination";
 export { StorageClassTransition } from "./gcp/storage-lifecycle";

@@ -2,18 +2,24 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import {
   AuditLogDestination,
+  AuditLoggingExemptionPolicy,
   FirestoreAuditLogging,
   FirestoreBackupRecurrence,
   FirestoreDatabase,
   ServiceAccountKeyCreationPolicy,
+  ServiceAccountKeyUploadPolicy,
+  WorkloadIdentityProviderPolicy,
 } from "../../src";
 import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
 
 /**
  * The project-wide pieces of one environment, owned by one stack so the workload stacks
- * never fight over them: the Firestore database, its Data Access audit logs with a sink to
- * a retained bucket, and the org policy that forbids service account keys.
- * Deploy it first; the workload stacks refer to the database by id.
+ * never fight over them: the Firestore database, its Data Access audit logs and those of
+ * the federation step (token exchange, impersonation) with a sink to a retained bucket,
+ * and the org policies that keep the promises against a console click: no service account
+ * keys (created or uploaded), no audit logging exemptions, and only the identity providers
+ * the workload stacks declare. Deploy it first; the workload stacks refer to the database
+ * by id, and their providers must be allowed before they are created.
  */
 export class PlatformStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
@@ -47,5 +53,9 @@ export class PlatformStack extends EnvironmentStack {
     new TerraformOutput(this, "audit_sink_writer", { value: audit.writerIdentity, description: "identity that writes Firestore audit entries to the bucket" });
 
     new ServiceAccountKeyCreationPolicy(this, "no-service-account-keys", { projectId: env.projectId });
+    new ServiceAccountKeyUploadPolicy(this, "no-service-account-key-upload", { projectId: env.projectId });
+    new AuditLoggingExemptionPolicy(this, "no-audit-logging-exemption", { projectId: env.projectId });
+    // The issuers of every pool this App declares in the project (Buildkite, Entra ID), read at synth.
+    new WorkloadIdentityProviderPolicy(this, "declared-identity-providers", { projectId: env.projectId });
   }
 }

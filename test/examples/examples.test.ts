@@ -4,7 +4,9 @@ import { join } from "path";
 import { App } from "cdktf";
 import { loadExamplesConfig } from "../../examples/config";
 import { buildExamplesApp } from "../../examples/main";
-import { FirestoreAccessLevel } from "../../src";
+import { FindingStatus, FirestoreAccessLevel } from "../../src";
+import { StackModel } from "../../src/analysis/terraform-json";
+import { evaluate } from "../../src/guardrails/engine";
 import { ENVIRONMENTS, EXAMPLES, resources, synthExamples } from "./support";
 
 const synthesized = synthExamples();
@@ -93,6 +95,14 @@ describe("security intent", () => {
         expect({ address, usesPassword: JSON.stringify(cfg).includes("azuread_application_password.") && JSON.stringify(cfg).includes(".value}") }).toEqual({ address, usesPassword: false });
       }
     }
+  });
+
+  test("every federating project enforces the org policies behind the promises, with the providers' issuers allowed", () => {
+    const models = [...stacks].map(([name, json]) => new StackModel(name, JSON.parse(json)));
+    const org = evaluate(models, { crossStack: true }).filter((f) => f.ruleId === "FSI-ORG-001");
+    expect(org.filter((f) => f.status !== FindingStatus.NOT_APPLICABLE).map((f) => `${f.stack} ${f.status}`).sort()).toEqual(
+      ENVIRONMENTS.flatMap((env) => [`buildkite-${env} compliant`, `fastapi-${env} compliant`]).sort(),
+    );
   });
 
   test("stateful resources are protected from destroy", () => {

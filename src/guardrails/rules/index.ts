@@ -4,6 +4,7 @@ import { celValuesQuoted } from "./cel-values-quoted";
 import { entraAssignmentRequired } from "./entra-assignment-required";
 import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
 import { entraSecretRotation } from "./entra-secret-rotation";
+import { federationOrgPolicies } from "./federation-org-policies";
 import { firestoreAuditLogging } from "./firestore-audit-logging";
 import { firestoreDatabaseCondition } from "./firestore-database-condition";
 import { noBasicRoles } from "./no-basic-roles";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   providerHasCondition,
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
+  federationOrgPolicies,
   celParses,
   celValuesQuoted,
   firestoreDatabaseCondition,
