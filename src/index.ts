@@ -8,6 +8,7 @@ export * from "./gcp/workload-service-account";
 export { GuardrailLevel, FindingStatus, GuardrailRuleInfo, GuardrailFinding } from "./guardrails/rule";
 export * from "./guardrails/firestore-guardrails";
 export { AccessPath, AccessChain } from "./report/access-chains";
+export { ProjectAuditCoverage, AuditedService, AuditExport, AuditExclusion } from "./analysis/audit-coverage";
 export * from "./report/access-report";
 export { FirestoreAccessLevel, FirestorePermissions } from "./gcp/firestore-access";
 export * from "./gcp/firestore-database";
