@@ -12,6 +12,7 @@ import {
   FirestoreAccessLevel,
   firestoreDatabaseCondition,
   firestoreDatabaseName,
+  isBackupOnlyRole,
   roleProblem,
 } from "./firestore-access";
 import { FirestoreCustomRole } from "./firestore-custom-role";
@@ -21,7 +22,8 @@ import { PROJECT_ID } from "./gcp-rules";
 /**
  * A Firestore database that principals can be granted access to. Every grant is a
  * project-level binding whose IAM condition names this one database, because Firestore
- * has no per-database IAM policy.
+ * has no per-database IAM policy; the exception is backups (grantBackupAdmin), which belong
+ * to the project's locations and are granted project-wide.
  */
 export interface IFirestoreDatabase extends IConstruct {
   readonly projectId: string;
@@ -40,11 +42,23 @@ export interface IFirestoreDatabase extends IConstruct {
   grantIndexAdmin(principal: IPrincipal): ProjectIamMember;
   /** roles/datastore.importExportAdmin on this database only (the bucket needs its own grant). */
   grantImportExport(principal: IPrincipal): ProjectIamMember;
-  /** roles/datastore.backupsAdmin on this database only. */
+  /**
+   * roles/datastore.backupsAdmin ON THE WHOLE PROJECT: list, read and delete every backup of
+   * every database in the project, in every location; it cannot restore. Backups are
+   * `projects/P/locations/L/backups/B`, whose name does not say which database they copy, and
+   * Google documents no condition that selects one database's backups, so a database
+   * condition would make the grant reach nothing. Give it to the account that prunes backups,
+   * never to a workload. Restores need roles/datastore.restoreAdmin (via grant), which
+   * can create databases from any backup it can read.
+   */
   grantBackupAdmin(principal: IPrincipal): ProjectIamMember;
   /** The role that an access level stands for, on this database only. */
   grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember;
-  /** Any other predefined Firestore role (roles/datastore.*); basic and non-Firestore roles are refused. */
+  /**
+   * Any other predefined Firestore role (roles/datastore.*); basic and non-Firestore roles are
+   * refused. Backup-only roles (backupsAdmin, backupsViewer) are granted on the project, as
+   * grantBackupAdmin explains; every other role is limited to this database.
+   */
   grant(principal: IPrincipal, role: string): ProjectIamMember;
   /** A FirestoreCustomRole of the same project, on this database only. */
   grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember;
@@ -92,6 +106,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
     return this.grantAccess(principal, FirestoreAccessLevel.IMPORT_EXPORT);
   }
 
+  /** roles/datastore.backupsAdmin on the whole project: every backup of every database there (see IFirestoreDatabase). */
   public grantBackupAdmin(principal: IPrincipal): ProjectIamMember {
     return this.grantAccess(principal, FirestoreAccessLevel.BACKUP_ADMIN);
   }
@@ -132,18 +147,22 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
       bindings = new Map();
       bindingsByStack.set(stack, bindings);
     }
-    const key = `${this.databaseName}|${role}|${principal.iamMember}`;
+    const projectWide = isBackupOnlyRole(role);
+    // A project-wide grant is the same binding whichever database of the project asks for it.
+    const key = `${projectWide ? `projects/${this.projectId}` : this.databaseName}|${role}|${principal.iamMember}`;
     const existing = bindings.get(key);
     if (existing) return existing;
     const binding = new ProjectIamMember(this, this.ids.allocate(label, principal.principalName, key), {
       project: this.projectId,
       role,
       member: principal.iamMember,
-      condition: {
-        title: `Firestore database ${this.databaseId}`,
-        description: `Limits ${role} to ${this.databaseName}`,
-        expression: this.conditionExpression,
-      },
+      condition: projectWide
+        ? undefined
+        : {
+            title: `Firestore database ${this.databaseId}`,
+            description: `Limits ${role} to ${this.databaseName}`,
+            expression: this.conditionExpression,
+          },
     });
     bindings.set(key, binding);
     return binding;
