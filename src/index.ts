@@ -9,10 +9,12 @@ export { GuardrailLevel, FindingStatus, GuardrailRuleInfo, GuardrailFinding } fr
 export * from "./guardrails/firestore-guardrails";
 export { AccessPath, AccessChain } from "./report/access-chains";
 export { ProjectAuditCoverage, AuditedService, AuditExport, AuditExclusion } from "./analysis/audit-coverage";
+export { DatabaseCopy, CopyReader } from "./analysis/export-copies";
 export * from "./report/access-report";
 export { FirestoreAccessLevel, FirestorePermissions } from "./gcp/firestore-access";
 export * from "./gcp/firestore-database";
 export * from "./gcp/firestore-custom-role";
+export * from "./gcp/firestore-export-bucket";
 export * from "./gcp/org-policies";
 export * from "./gcp/service-account-key-policy";
 export * from "./gcp/audit-log-destination";

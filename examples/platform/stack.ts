@@ -6,6 +6,8 @@ import {
   FirestoreAuditLogging,
   FirestoreBackupRecurrence,
   FirestoreDatabase,
+  FirestoreExportBucket,
+  IFirestoreDatabase,
   ServiceAccountKeyCreationPolicy,
   ServiceAccountKeyUploadPolicy,
   WorkloadIdentityProviderPolicy,
@@ -26,8 +28,9 @@ export class PlatformStack extends EnvironmentStack {
     super(scope, id, props);
     const { env } = props;
 
+    let database: IFirestoreDatabase;
     if (env.manageDatabase) {
-      const database = new FirestoreDatabase(this, "database", {
+      const managed = new FirestoreDatabase(this, "database", {
         projectId: env.projectId,
         databaseId: env.databaseId,
         locationId: env.locationId,
@@ -37,8 +40,23 @@ export class PlatformStack extends EnvironmentStack {
           ...(this.isProd ? [{ recurrence: FirestoreBackupRecurrence.WEEKLY, retentionDays: 98 }] : []),
         ],
       });
-      new TerraformOutput(this, "database_name", { value: database.databaseName, description: "the Firestore database every grant in this environment is conditioned on" });
+      new TerraformOutput(this, "database_name", { value: managed.databaseName, description: "the Firestore database every grant in this environment is conditioned on" });
+      database = managed;
+    } else {
+      database = FirestoreDatabase.fromExisting(this, "database", { projectId: env.projectId, databaseId: env.databaseId });
     }
+
+    // Managed exports (run by the Buildkite deployer) are a copy of the data: locked down, retained, and in the report.
+    const exports = new FirestoreExportBucket(this, "exports", {
+      database,
+      bucketName: env.exportBucketName,
+      location: env.auditBucketLocation,
+      retentionDays: env.exportRetentionDays,
+      lockRetention: this.isProd,
+      deleteAfterDays: env.exportRetentionDays * 3,
+    });
+    exports.grantExportJob(); // same project: the Firestore service agent already has access, nothing is granted
+    new TerraformOutput(this, "export_bucket", { value: exports.url, description: "destination of `gcloud firestore export`" });
 
     const audit = new FirestoreAuditLogging(this, "audit", {
       projectId: env.projectId,

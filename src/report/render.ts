@@ -1,4 +1,5 @@
 import { ProjectAuditCoverage } from "../analysis/audit-coverage";
+import { DatabaseCopy } from "../analysis/export-copies";
 import { AccessChain, sortEnvironments } from "./access-chains";
 
 function cell(value: string): string {
@@ -91,8 +92,30 @@ export function auditCoverageMarkdown(coverage: readonly ProjectAuditCoverage[],
   return out;
 }
 
-/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then the audit coverage. */
-export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = []): string {
+/**
+ * Buckets that hold exports of a database, each with the principals that can read its
+ * objects: whoever reads an export reads the database's data as of that export.
+ */
+export function copiesMarkdown(copies: readonly DatabaseCopy[]): string[] {
+  if (copies.length === 0) return [];
+  const out = ["## Copies of the data", "", "Whoever can read an export reads the database's documents as of that export, whatever their Firestore grants.", ""];
+  for (const c of copies) {
+    out.push(`### ${c.location}: exports of ${databaseLabel(c.database)}`, "");
+    if (c.readers.length === 0) {
+      out.push(`No grant in these stacks lets anyone read it (${c.stack}: ${c.address}); the Firestore service agent of the database's project writes and reads it by default.`, "");
+      continue;
+    }
+    out.push("| Who can read it | Role | Granted on | Condition | Stack |", "| --- | --- | --- | --- | --- |");
+    for (const r of c.readers) {
+      out.push(`| ${[r.member, r.uncertain ? `${r.role} (permissions unknown here)` : r.role, r.grantedOn, r.condition ?? "", r.stack].map(cell).join(" | ")} |`);
+    }
+    out.push("");
+  }
+  return out;
+}
+
+/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then copies and audit coverage. */
+export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = [], copies: readonly DatabaseCopy[] = []): string {
   const out = ["# Firestore access report", ""];
   const envs = sortEnvironments(chains.map((c) => c.environment));
   if (envs.length === 0) out.push("No Firestore grants found.", "");
@@ -106,6 +129,7 @@ export function markdown(chains: readonly AccessChain[], coverage: readonly Proj
     }
     out.push("", "```mermaid", mermaid(rows), "```", "");
   }
+  out.push(...copiesMarkdown(copies));
   out.push(...auditCoverageMarkdown(coverage, [...new Set(chains.map((c) => c.project))]));
   return out.join("\n");
 }
