@@ -5,6 +5,7 @@ import {
   FirestoreBackupRecurrence,
   FirestoreCustomRole,
   FirestoreDatabase,
+  FirestoreDatabaseEdition,
   FirestoreDeletionPolicy,
   FirestorePermissions,
   Principal,
@@ -14,7 +15,7 @@ import {
 import { AccessDecision, AccessSimulator } from "../../src";
 import { StackModel } from "../../src/analysis/terraform-json";
 import { chainsOf } from "../../src/report/access-chains";
-import { resourcesOf, stackWith, synthJson } from "../support/synth";
+import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/synth";
 
 const projectId = "acme-shared-1";
 const team = Principal.group("team@example.com");
@@ -100,6 +101,35 @@ describe("FirestoreDatabase", () => {
       expect(schedule.weekly_recurrence).toEqual({ day: "SUNDAY" });
       expect(schedule.retention).toBe("2419200s");
     });
+  });
+});
+
+describe("customer-managed encryption and edition (google 6.50.0: cmek_config, database_edition)", () => {
+  test("the key and the edition reach the database resource", () => {
+    const key = "projects/acme-kms-1/locations/europe/keyRings/firestore/cryptoKeys/orders";
+    const json = synthJson(
+      stackWith((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3", kmsKeyName: key, edition: FirestoreDatabaseEdition.ENTERPRISE })),
+    );
+    const [[, db]] = resourcesOf(json, "google_firestore_database");
+    expect(db).toMatchObject({ cmek_config: { kms_key_name: key }, database_edition: "ENTERPRISE" });
+    const plain = resourcesOf(synthJson(stackWith((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3" }))), "google_firestore_database")[0][1];
+    expect(plain.cmek_config).toBeUndefined();
+    expect(plain.database_edition).toBeUndefined();
+  });
+
+  test("a key outside the database's KMS location, or an unknown edition, is refused", () => {
+    expectInputError(
+      (s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "nam5", kmsKeyName: "projects/k/locations/europe/keyRings/r/cryptoKeys/c" }),
+      "test/db",
+      "kmsKeyName",
+      "projects/k/locations/europe",
+      "KMS location us, the one matching Firestore location nam5",
+    );
+    expectInputError(
+      (s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "europe-west3", kmsKeyName: "projects/k/locations/europe-west1/keyRings/r/cryptoKeys/c" }),
+      "KMS location europe-west3",
+    );
+    expectInputError((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3", edition: "PREMIUM" as any }), "test/db", "edition", '"PREMIUM"', "STANDARD, ENTERPRISE");
   });
 });
 
