@@ -106,9 +106,10 @@ const FEDERATION_LOG_TYPES = [AuditLogType.ADMIN_READ];
 /** The principals' emails as audit entries carry them; groups and federated identities never appear there. */
 function principalEmails(site: Construct, exclusion: AuditLogExclusion, index: number): string[] {
   return (exclusion.principals ?? []).map((p, j) => {
-    const m = /^(user|serviceAccount):(.+)$/.exec(p.iamMember);
+    // A quote or backslash would end the filter's string literal early.
+    const m = /^(user|serviceAccount):([^"\\\s]+)$/.exec(p.iamMember);
     if (!m) {
-      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, "must be a user or service account: entries name the caller by email, never by group or federated set");
+      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, "must be a user or service account whose email has no quote or backslash: entries name the caller by email, never by group or federated set");
     }
     return m[2];
   });

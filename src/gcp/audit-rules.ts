@@ -44,9 +44,6 @@ export function auditFilter(services: readonly string[]): string {
   return `logName:"cloudaudit.googleapis.com" AND ${serviceClause(services)}`;
 }
 
-/** The filter of a Firestore-only sink (federation auditing off). */
-export const FIRESTORE_AUDIT_FILTER = auditFilter(FIRESTORE_LOG_SERVICES);
-
 export const SINK_NAME: InputRule<string> = pattern(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
   "sink name must be 1-100 characters of [A-Za-z0-9_.-], starting with a letter or digit",

@@ -102,7 +102,7 @@ export function copiesMarkdown(copies: readonly DatabaseCopy[]): string[] {
   for (const c of copies) {
     out.push(`### ${c.location}: exports of ${databaseLabel(c.database)}`, "");
     if (c.readers.length === 0) {
-      out.push(`No grant in these stacks lets anyone read it (${c.stack}: ${c.address}); the Firestore service agent of the database's project writes and reads it by default.`, "");
+      out.push(`No grant in these stacks lets anyone read it (${c.stack}: ${c.address}); grants made elsewhere (folder, organization, console) are not seen here.`, "");
       continue;
     }
     out.push("| Who can read it | Role | Granted on | Condition | Stack |", "| --- | --- | --- | --- | --- |");
