@@ -56,6 +56,10 @@ export interface EnvironmentConfig {
   readonly auditRetentionDays: number;
   /** Lock the audit bucket's retention (irreversible). */
   readonly auditRetentionLocked: boolean;
+  /** Bucket that keeps managed exports of the database: a copy of the data. Globally unique. */
+  readonly exportBucketName: string;
+  /** How long an export cannot be deleted or altered. */
+  readonly exportRetentionDays: number;
   /** Airflow web UI host name. */
   readonly airflowHost: string;
   /** Object id of the Azure managed identity that runs the API on Azure. */
@@ -92,6 +96,8 @@ const PLACEHOLDERS: ExamplesConfig = {
     auditBucketLocation: "EU",
     auditRetentionDays: name === "prod" ? 400 : 30,
     auditRetentionLocked: name === "prod",
+    exportBucketName: `acme-firestore-exports-${name}`,
+    exportRetentionDays: name === "prod" ? 30 : 7,
     airflowHost: name === "prod" ? "airflow.acme.example.com" : `airflow.${name}.acme.example.com`,
     apiManagedIdentityObjectId: `00000000-0000-4000-8000-0000000000${{ dev: "d1", staging: "d2", prod: "d3" }[name]}`,
   })),

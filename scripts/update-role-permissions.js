@@ -6,8 +6,9 @@
  *   git clone https://github.com/iann0036/iam-dataset /tmp/iam-dataset
  *   node scripts/update-role-permissions.js /tmp/iam-dataset
  *
- * Only the permissions the simulator evaluates are kept: every `datastore.*` permission, and
- * the service account permissions that let a member act as or mint tokens for an account.
+ * Only the permissions the simulator evaluates are kept: every `datastore.*` permission, the
+ * service account permissions that let a member act as or mint tokens for an account, and
+ * the Cloud Storage object reads that make a member a reader of a database's exports.
  */
 const fs = require("fs");
 const path = require("path");
@@ -18,7 +19,7 @@ if (!checkout) {
   console.error("usage: node scripts/update-role-permissions.js <iam-dataset checkout>");
   process.exit(2);
 }
-const KEPT = /^(datastore\.[A-Za-z]+\.[A-Za-z]+|iam\.serviceAccounts\.(getAccessToken|getOpenIdToken|actAs|implicitDelegation|signBlob|signJwt))$/;
+const KEPT = /^(datastore\.[A-Za-z]+\.[A-Za-z]+|iam\.serviceAccounts\.(getAccessToken|getOpenIdToken|actAs|implicitDelegation|signBlob|signJwt)|storage\.objects\.(get|list))$/;
 const dir = path.join(checkout, "gcp", "roles");
 const roles = {};
 for (const file of fs.readdirSync(dir).sort()) {
@@ -43,8 +44,9 @@ const out = `/*
  * dated ${date}.
  *
  * Every predefined role that holds at least one of the permissions the access simulator
- * evaluates, with those permissions only: \`datastore.*\`, and the service account permissions
- * \`iam.serviceAccounts.{getAccessToken,getOpenIdToken,actAs,implicitDelegation,signBlob,signJwt}\`.
+ * evaluates, with those permissions only: \`datastore.*\`, the service account permissions
+ * \`iam.serviceAccounts.{getAccessToken,getOpenIdToken,actAs,implicitDelegation,signBlob,signJwt}\`,
+ * and \`storage.objects.{get,list}\` (who can read a database's export files).
  * A predefined role missing here holds none of them (${names.length} of the roles in the source do).
  */
 

@@ -68,7 +68,7 @@ export class AirflowStack extends EnvironmentStack {
         projectId: env.projectId,
         secretId: "airflow-webserver-entra-client-secret",
         accessors: [webserver],
-        rotationDays: this.isProd ? 30 : 90,
+        rotationDays: this.isProd ? 30 : 60,
       },
     });
 

@@ -48,6 +48,12 @@ export interface OrgPolicyModel {
   readonly parent: string;
   /** The constraint, e.g. `iam.disableServiceAccountKeyCreation`. */
   readonly constraint: string;
+  /** A boolean constraint's rule says enforce (literally true). */
+  readonly enforced: boolean;
+  /** A list constraint's allowed values; undefined when the policy lists none. */
+  readonly allowedValues?: readonly string[];
+  /** A list constraint's rule denies every value. */
+  readonly denyAll: boolean;
 }
 
 /**
@@ -331,16 +337,38 @@ function auditConfigsOf(stack: StackModel): AuditConfigModel[] {
   });
 }
 
+const isTrue = (v: unknown) => v === true || v === "TRUE" || v === "true";
+
 function orgPoliciesOf(stack: StackModel): OrgPolicyModel[] {
   const v2 = stack.ofType("google_org_policy_policy").map((resource) => {
     const name = text(stack, resource.config.name);
-    return { stack, resource, parent: text(stack, resource.config.parent), constraint: name.slice(name.lastIndexOf("/") + 1) };
+    const rules = blocks(block(resource.config.spec)?.rules);
+    const allowed = rules.flatMap((r) => {
+      const values = block(r.values)?.allowed_values;
+      return Array.isArray(values) ? values.map((v: unknown) => text(stack, v)) : [];
+    });
+    return {
+      stack,
+      resource,
+      parent: text(stack, resource.config.parent),
+      constraint: name.slice(name.lastIndexOf("/") + 1),
+      enforced: rules.some((r) => isTrue(r.enforce)),
+      allowedValues: rules.some((r) => block(r.values)?.allowed_values !== undefined) ? allowed : undefined,
+      denyAll: rules.some((r) => isTrue(r.deny_all)),
+    };
   });
-  const v1 = stack.ofType("google_project_organization_policy").map((resource) => ({
-    stack,
-    resource,
-    parent: `projects/${stack.projectOf(resource) ?? ""}`,
-    constraint: text(stack, resource.config.constraint).replace(/^constraints\//, ""),
-  }));
+  const v1 = stack.ofType("google_project_organization_policy").map((resource) => {
+    const list = block(resource.config.list_policy);
+    const allow = block(list?.allow);
+    return {
+      stack,
+      resource,
+      parent: `projects/${stack.projectOf(resource) ?? ""}`,
+      constraint: text(stack, resource.config.constraint).replace(/^constraints\//, ""),
+      enforced: isTrue(block(resource.config.boolean_policy)?.enforced),
+      allowedValues: Array.isArray(allow?.values) ? allow.values.map((v: unknown) => text(stack, v)) : undefined,
+      denyAll: isTrue(block(list?.deny)?.all),
+    };
+  });
   return [...v2, ...v1];
 }

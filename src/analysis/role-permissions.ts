@@ -1,4 +1,4 @@
-import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { FirestoreAccessLevel, isLocationScopedPermission } from "../gcp/firestore-access";
 import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 
 /** The permission that mints an access token for a service account: what impersonation needs. */
@@ -51,11 +51,11 @@ export const ACCESS_LEVEL_PERMISSIONS: Readonly<Record<FirestoreAccessLevel, rea
   [FirestoreAccessLevel.BACKUP_ADMIN]: ["datastore.backups.list", "datastore.backups.delete"],
 };
 
-/**
- * Firestore permissions whose resource is not the database: backups live at
- * `projects/P/locations/L/backups/B`, so a condition on the database's name is not
- * evaluated against them the way it is for documents.
- */
-export function isLocationScoped(permission: string): boolean {
-  return permission.startsWith("datastore.backups.") || permission.startsWith("datastore.locations.");
+/** Firestore permissions whose resource is not the database (backups): defined with the Firestore facts. */
+export const isLocationScoped = isLocationScopedPermission;
+
+/** True when a role holds Firestore permissions and all of them act on backups, none on a database. */
+export function onlyLocationScoped(permissions: ReadonlySet<string> | undefined): boolean {
+  const firestore = [...(permissions ?? [])].filter((p) => p.startsWith("datastore."));
+  return firestore.length > 0 && firestore.every(isLocationScopedPermission);
 }

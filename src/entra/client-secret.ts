@@ -6,10 +6,11 @@ import { requireOptionalPeer } from "../core/optional-peer";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, inputError } from "../core/validate";
 import { PROJECT_ID } from "../gcp/gcp-rules";
-import { SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
+import { SECRET_LIFETIME_PERIODS, SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
+import { SECRET_SLOTS, slotGeneration } from "./secret-generations";
 
 const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
-const DEFAULT_ROTATION_DAYS = 90;
+const DEFAULT_ROTATION_DAYS = 60;
 
 /**
  * Where a client secret goes and who may read it. The secret value is written to one
@@ -26,12 +27,16 @@ export interface EntraClientSecretOptions {
    */
   readonly accessors: IPrincipal[];
   /**
-   * Days between rotations, 1-180. Rotation happens at the first `apply` after this many
-   * days, so apply on a schedule; the password stays valid for twice this (at most 180 days),
-   * so a late `apply` still finds a working secret. The apply that rotates also deletes the
-   * old password: consumers that cached it (e.g. Airflow's API server) must re-read the
-   * secret, so restart them after that apply.
-   * @default 90
+   * Days between rotations, 1-60, and the overlap. Two passwords take turns: every period a
+   * new password replaces the OLDER one and becomes the latest Secret Manager version, while
+   * the other, stored one period earlier, stays valid. So the password a rotation deletes was
+   * superseded in Secret Manager this many days before: a consumer that re-reads the secret
+   * at least once per period (e.g. Airflow's API server restarting or re-reading it) never
+   * holds a dead one. Periods are calendar-aligned, and rotation happens at the first `apply`
+   * in a new period, so apply on a schedule at least once per period (plantimestamp, Terraform
+   * 1.5+). Each password stays valid for three periods (at most 180 days), one period of grace
+   * for a late apply.
+   * @default 60
    */
   readonly rotationDays?: number;
   /**
@@ -48,9 +53,10 @@ export interface EntraClientSecretProps extends EntraClientSecretOptions {
 }
 
 /**
- * A rotating Entra client secret stored only in Google Secret Manager: time_rotating
- * replaces the password (rotate_when_changed) before it expires, and the new value
- * becomes a new secret version.
+ * A rotating Entra client secret stored only in Google Secret Manager, with overlap: two
+ * passwords (slots A and B) are replaced in turn, one per period, so there are always two
+ * valid passwords, and the one a rotation retires was superseded a whole period earlier.
+ * Each password's value is one secret version; the newest password is the latest version.
  */
 export class EntraClientSecret extends Construct {
   /** `projects/PROJECT/secrets/SECRET_ID`: what consumers read (the value never leaves Secret Manager). */
@@ -71,20 +77,7 @@ export class EntraClientSecret extends Construct {
       throw inputError(this, "clientSecret.accessors", accessors, "must list at least one principal that may read the secret");
     }
 
-    const { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings(this);
-    const rotation = new Rotating(this, "Rotation", { rotationDays: this.rotationDays });
-    const validityDays = this.rotationDays * 2;
-    const password = new ApplicationPasswordA(this, "Password", {
-      applicationId: props.applicationResourceId,
-      displayName: `terraform, rotates every ${this.rotationDays} days`,
-      // end_date_relative is deprecated in azuread 3.7.0 (a warning on every plan): count from the rotation's timestamp.
-      endDate: Fn.timeadd(rotation.rfc3339, `${validityDays * 24}h`),
-      rotateWhenChanged: { rotation: rotation.id },
-      // The replacement is created before the old password is deleted, so the new secret
-      // version is readable before the old value stops working.
-      lifecycle: { createBeforeDestroy: true },
-    });
-
+    const { ApplicationPasswordA, StaticResource, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } = clientSecretBindings(this);
     this.secret = new SecretManagerSecret(this, "Secret", {
       project: props.projectId,
       secretId: this.secretId,
@@ -94,11 +87,26 @@ export class EntraClientSecret extends Construct {
     });
     this.secretName = this.secret.name;
 
-    new SecretManagerSecretVersion(this, "Version", {
-      secret: this.secret.id,
-      secretData: password.value,
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const lifetimeHours = this.rotationDays * SECRET_LIFETIME_PERIODS * 24;
+    for (const slot of SECRET_SLOTS) {
+      const generation = slotGeneration(slot, this.rotationDays);
+      // Re-stamped only when the slot's generation changes: the password's lifetime counts from there.
+      const issued = new StaticResource(this, `Issued${slot}`, { triggers: { generation } });
+      const password = new ApplicationPasswordA(this, `Password${slot}`, {
+        applicationId: props.applicationResourceId,
+        displayName: `terraform slot ${slot}: replaced every ${this.rotationDays * 2} days, the other slot ${this.rotationDays} days apart`,
+        // end_date_relative is deprecated in azuread 3.7.0 (a warning on every plan): count from the slot's stamp.
+        endDate: Fn.timeadd(issued.rfc3339, `${lifetimeHours}h`),
+        rotateWhenChanged: { generation },
+        // The replacement is created before the old password is deleted.
+        lifecycle: { createBeforeDestroy: true },
+      });
+      new SecretManagerSecretVersion(this, `Version${slot}`, {
+        secret: this.secret.id,
+        secretData: password.value,
+        lifecycle: { createBeforeDestroy: true },
+      });
+    }
 
     const seen = new Set<string>();
     for (const accessor of accessors) {
@@ -123,6 +131,6 @@ function clientSecretBindings(scope: IConstruct) {
   const { SecretManagerSecret } = require("@cdktf/provider-google/lib/secret-manager-secret") as typeof import("@cdktf/provider-google/lib/secret-manager-secret");
   const { SecretManagerSecretIamMember } = require("@cdktf/provider-google/lib/secret-manager-secret-iam-member") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-iam-member");
   const { SecretManagerSecretVersion } = require("@cdktf/provider-google/lib/secret-manager-secret-version") as typeof import("@cdktf/provider-google/lib/secret-manager-secret-version");
-  const { Rotating } = requireOptionalPeer(scope, "@cdktf/provider-time/lib/rotating") as typeof import("@cdktf/provider-time/lib/rotating");
-  return { ApplicationPasswordA, Rotating, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion };
+  const { StaticResource } = requireOptionalPeer(scope, "@cdktf/provider-time/lib/static-resource") as typeof import("@cdktf/provider-time/lib/static-resource");
+  return { ApplicationPasswordA, StaticResource, SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion };
 }

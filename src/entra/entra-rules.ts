@@ -118,9 +118,16 @@ export const IDENTIFIER_URI: InputRule<string> = {
 /** Client secrets: short-lived by policy (the FSI-ENTRA-003 guardrail enforces the same bound). */
 export const MAX_SECRET_VALIDITY_DAYS = 180;
 /** A password stays valid for two rotation periods (the overlap consumers need), so the period is at most half the cap. */
+/**
+ * Two passwords take turns: each is replaced every two periods and stays valid for three
+ * (one period of grace for a late apply), so three periods must fit in the maximum validity.
+ */
+export const SECRET_LIFETIME_PERIODS = 3;
 export const SECRET_ROTATION_DAYS: InputRule<number> = {
-  test: (v) => Number.isInteger(v) && v >= 1 && v * 2 <= MAX_SECRET_VALIDITY_DAYS,
-  rule: `must be a whole number of days from 1 to ${MAX_SECRET_VALIDITY_DAYS / 2}: each password stays valid for two periods, at most ${MAX_SECRET_VALIDITY_DAYS} days`,
+  test: (v) => Number.isInteger(v) && v >= 1 && v * SECRET_LIFETIME_PERIODS <= MAX_SECRET_VALIDITY_DAYS,
+  rule:
+    `must be a whole number of days from 1 to ${MAX_SECRET_VALIDITY_DAYS / SECRET_LIFETIME_PERIODS}: ` +
+    `each password is replaced every two periods and stays valid for three, at most ${MAX_SECRET_VALIDITY_DAYS} days`,
 };
 
 /** Google Secret Manager secret id: at most 255 of letters, digits, hyphen and underscore. */

@@ -14,8 +14,9 @@ import {
   STORAGE_RETENTION_DAYS,
   TABLE_EXPIRATION_DAYS,
 } from "./audit-rules";
-import { PROJECT_ID } from "./gcp-rules";
+import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
 import { IAM_ROLES } from "./iam-roles";
+import { StorageClassTransition, storageLifecycleRules } from "./storage-lifecycle";
 
 export enum AuditLogDestinationKind {
   BIGQUERY = "BIGQUERY",
@@ -30,6 +31,14 @@ export interface AuditLogDestinationCommonOptions {
   readonly projectId?: string;
   /** Refuse `terraform destroy` of the destination. @default true */
   readonly preventDestroy?: boolean;
+  /**
+   * Encrypt the destination with this Cloud KMS key
+   * (`projects/P/locations/L/keyRings/R/cryptoKeys/K`, in the destination's location). The
+   * destination's service agent (BigQuery, Cloud Storage, Cloud Logging or Pub/Sub) needs
+   * roles/cloudkms.cryptoKeyEncrypterDecrypter on the key; grant it where the key lives.
+   * @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
 }
 
 export interface BigQueryAuditDestinationOptions extends AuditLogDestinationCommonOptions {
@@ -58,6 +67,10 @@ export interface StorageAuditDestinationOptions extends AuditLogDestinationCommo
   readonly lockRetention?: boolean;
   /** @default the provider's default (STANDARD) */
   readonly storageClass?: string;
+  /** Move older entries to colder (cheaper to keep, dearer to read) storage classes. @default none */
+  readonly transitions?: StorageClassTransition[];
+  /** Delete entries this many days after they were written; at least retentionDays. @default never */
+  readonly deleteAfterDays?: number;
 }
 
 export interface LogBucketAuditDestinationOptions extends AuditLogDestinationCommonOptions {
@@ -85,7 +98,11 @@ const DESTINATION_DESCRIPTION: InputRule<string> = { test: (v) => typeof v === "
 /** Cloud Storage classes (google_storage_bucket.storage_class). */
 const STORAGE_CLASS = oneOf(["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE", "MULTI_REGIONAL", "REGIONAL"]);
 
-const COMMON_DESTINATION: InputShape = { projectId: "string?", preventDestroy: "boolean?" };
+const COMMON_DESTINATION: InputShape = { projectId: "string?", preventDestroy: "boolean?", kmsKeyName: "string?" };
+
+function kmsKey(site: Construct, options: AuditLogDestinationCommonOptions): string | undefined {
+  return checkOptional(site, "destination.kmsKeyName", options.kmsKeyName, KMS_KEY_NAME);
+}
 
 /** A destination bound to a sink: its URI, the resource it created, and how its writer is granted. */
 interface BoundDestination {
@@ -141,6 +158,7 @@ export class AuditLogDestination {
       checkOptional(site, "destination.defaultTableExpirationDays", options.defaultTableExpirationDays, TABLE_EXPIRATION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
       const expiration = options.defaultTableExpirationDays;
+      const key = kmsKey(site, options);
       const { BigqueryDataset, BigqueryDatasetIamMember } = bigqueryBindings();
       const dataset = new BigqueryDataset(scope, "Dataset", {
         project,
@@ -149,6 +167,7 @@ export class AuditLogDestination {
         description: checkTextOptional(site, "destination.description", options.description, DESTINATION_DESCRIPTION),
         defaultTableExpirationMs: expiration === undefined ? undefined : expiration * SECONDS_PER_DAY * 1000,
         deleteContentsOnDestroy: false,
+        defaultEncryptionConfiguration: key === undefined ? undefined : { kmsKeyName: key },
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
       });
       return {
@@ -166,12 +185,23 @@ export class AuditLogDestination {
    * enforced and a retention policy; the writer gets roles/storage.objectCreator on the bucket.
    */
   public static storage(options: StorageAuditDestinationOptions): AuditLogDestination {
-    checkShape("AuditLogDestination.storage", "options", options, { bucketName: "string", location: "string", retentionDays: "whole-number", lockRetention: "boolean?", storageClass: "string?", ...COMMON_DESTINATION });
+    checkShape("AuditLogDestination.storage", "options", options, {
+      bucketName: "string",
+      location: "string",
+      retentionDays: "whole-number",
+      lockRetention: "boolean?",
+      storageClass: "string?",
+      transitions: "object[]?",
+      deleteAfterDays: "whole-number?",
+      ...COMMON_DESTINATION,
+    });
     return new AuditLogDestination(AuditLogDestinationKind.STORAGE, (scope, site, sinkProject) => {
       check(site, "destination.bucketName", options.bucketName, STORAGE_BUCKET_NAME);
       check(site, "destination.location", options.location, DATA_LOCATION);
       check(site, "destination.retentionDays", options.retentionDays, STORAGE_RETENTION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const key = kmsKey(site, options);
+      const lifecycleRule = storageLifecycleRules(site, "destination", options.retentionDays, options.transitions, options.deleteAfterDays);
       const { StorageBucket, StorageBucketIamMember } = storageBindings();
       const bucket = new StorageBucket(scope, "Bucket", {
         project,
@@ -182,6 +212,8 @@ export class AuditLogDestination {
         publicAccessPrevention: "enforced",
         forceDestroy: false,
         retentionPolicy: { retentionPeriod: options.retentionDays * SECONDS_PER_DAY, isLocked: options.lockRetention ?? false },
+        lifecycleRule,
+        encryption: key === undefined ? undefined : { defaultKmsKeyName: key },
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
       });
       return {
@@ -204,6 +236,7 @@ export class AuditLogDestination {
       const location = check(site, "destination.location", options.location ?? "global", LOG_BUCKET_LOCATION);
       check(site, "destination.retentionDays", options.retentionDays, LOG_BUCKET_RETENTION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const key = kmsKey(site, options);
       const { LoggingProjectBucketConfig } = logBucketBindings();
       const bucket = new LoggingProjectBucketConfig(scope, "LogBucket", {
         project,
@@ -212,6 +245,7 @@ export class AuditLogDestination {
         retentionDays: options.retentionDays,
         locked: options.locked ?? false,
         description: checkTextOptional(site, "destination.description", options.description, DESTINATION_DESCRIPTION),
+        cmekSettings: key === undefined ? undefined : { kmsKeyName: key },
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
       });
       const path = `locations/${location}/buckets/${options.bucketId}`;
@@ -241,10 +275,12 @@ export class AuditLogDestination {
     return new AuditLogDestination(AuditLogDestinationKind.PUBSUB, (scope, site, sinkProject) => {
       check(site, "destination.topicName", options.topicName, PUBSUB_TOPIC_NAME);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
+      const key = kmsKey(site, options);
       const { PubsubTopic, PubsubTopicIamMember } = pubsubBindings();
       const topic = new PubsubTopic(scope, "Topic", {
         project,
         name: options.topicName,
+        kmsKeyName: key,
         lifecycle: { preventDestroy: options.preventDestroy ?? true },
       });
       return {

@@ -13,8 +13,36 @@ export const FIRESTORE_AUDIT_SERVICE = "datastore.googleapis.com";
  * Native-mode databases log as firestore.googleapis.com, Datastore-mode ones (which
  * fromExisting may name) as datastore.googleapis.com: the sink takes both.
  */
-export const FIRESTORE_AUDIT_FILTER =
-  'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
+export const FIRESTORE_LOG_SERVICES: readonly string[] = ["firestore.googleapis.com", "datastore.googleapis.com"];
+
+/**
+ * Token exchanges: Security Token Service logs as sts.googleapis.com, and ExchangeToken (v1
+ * and v1beta) is ADMIN_READ, a Data Access log the audit config must switch on.
+ * https://cloud.google.com/iam/docs/audit-logging/audit-logging-sts
+ */
+export const STS_AUDIT_SERVICE = "sts.googleapis.com";
+
+/**
+ * Service account impersonation: GenerateAccessToken (and GenerateIdToken, SignBlob,
+ * SignJwt) is ADMIN_READ, logged as iamcredentials.googleapis.com. Google says these Data
+ * Access logs cannot be enabled for that service on its own, only through iam.googleapis.com
+ * (or allServices). https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds
+ */
+export const IAM_AUDIT_SERVICE = "iam.googleapis.com";
+export const IAM_CREDENTIALS_LOG_SERVICE = "iamcredentials.googleapis.com";
+
+/** The federation step's services as entries name them. */
+export const FEDERATION_LOG_SERVICES: readonly string[] = [STS_AUDIT_SERVICE, IAM_CREDENTIALS_LOG_SERVICE];
+
+/** `protoPayload.serviceName="A" OR ...`, parenthesised: the services an audit filter selects. */
+export function serviceClause(services: readonly string[]): string {
+  return `(${services.map((s) => `protoPayload.serviceName="${s}"`).join(" OR ")})`;
+}
+
+/** Every audit entry (admin activity and data access) of the listed services. */
+export function auditFilter(services: readonly string[]): string {
+  return `logName:"cloudaudit.googleapis.com" AND ${serviceClause(services)}`;
+}
 
 export const SINK_NAME: InputRule<string> = pattern(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
@@ -72,4 +100,25 @@ export const DATA_LOCATION: InputRule<string> = pattern(
 export const TABLE_EXPIRATION_DAYS: InputRule<number> = {
   test: (v) => Number.isSafeInteger(v) && v >= 1,
   rule: "default table expiration must be a whole number of days, at least 1",
+};
+
+/** Cloud Logging quotas: at most 50 exclusion filters per sink. */
+export const MAX_SINK_EXCLUSIONS = 50;
+
+/** Log exclusion names follow the sink name rule (LogExclusion.name in the Logging API reference). */
+export const EXCLUSION_NAME: InputRule<string> = pattern(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
+  "exclusion name must be 1-100 characters of [A-Za-z0-9_.-], starting with a letter or digit",
+);
+
+/** protoPayload.methodName as audit entries carry it, e.g. google.firestore.v1.Firestore.Listen or GenerateAccessToken. */
+export const AUDIT_METHOD_NAME: InputRule<string> = pattern(
+  /^[A-Za-z][A-Za-z0-9_.]{0,255}$/,
+  "method must be the full name an audit entry carries in protoPayload.methodName, e.g. google.firestore.v1.Firestore.Listen (letters, digits, _ and .)",
+);
+
+/** Free text shown in the report and stored on the exclusion. */
+export const EXCLUSION_DESCRIPTION: InputRule<string> = {
+  test: (v) => typeof v === "string" && v.trim().length >= 10 && v.length <= 1000,
+  rule: "must say why in 10-1000 characters: the report shows it next to what is not logged",
 };

@@ -1,4 +1,5 @@
 import { celStringLiteral } from "../core/cel";
+import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 import { InputRule } from "../core/validate";
 
 /**
@@ -14,7 +15,11 @@ export enum FirestoreAccessLevel {
   INDEX_ADMIN = "INDEX_ADMIN",
   /** Run imports and exports (roles/datastore.importExportAdmin); the bucket needs its own grant. */
   IMPORT_EXPORT = "IMPORT_EXPORT",
-  /** Manage backups, without restoring them (roles/datastore.backupsAdmin). */
+  /**
+   * List, read and delete backups, without restoring them (roles/datastore.backupsAdmin).
+   * Backups belong to a location of the project, not to a database, so this level reaches
+   * every backup of every database in the project (see FirestoreDatabaseBase.grantBackupAdmin).
+   */
   BACKUP_ADMIN = "BACKUP_ADMIN",
 }
 
@@ -29,7 +34,7 @@ export const FIRESTORE_ACCESS_ROLES: Readonly<Record<FirestoreAccessLevel, strin
 /**
  * Predefined Firestore roles that `grant(principal, role)` accepts, beyond the levels above.
  * restoreAdmin and cloneAdmin can create databases; the condition still names the one
- * database the grant is meant for.
+ * database the grant is meant for. backupsViewer, like backupsAdmin, is project-wide.
  */
 const OTHER_FIRESTORE_ROLES = [
   "roles/datastore.backupsViewer",
@@ -40,6 +45,25 @@ const OTHER_FIRESTORE_ROLES = [
   "roles/datastore.cloneAdmin",
   "roles/datastore.owner",
 ];
+
+/**
+ * Firestore permissions whose resource is not a database: backups are
+ * `projects/P/locations/L/backups/B`, resources of a location whose name does not say which
+ * database they copy, so no condition on a database name can select them.
+ */
+export function isLocationScopedPermission(permission: string): boolean {
+  return permission.startsWith("datastore.backups.") || permission.startsWith("datastore.locations.");
+}
+
+/**
+ * A predefined role all of whose Firestore permissions act on backups (backupsAdmin,
+ * backupsViewer): a database condition would leave it granting nothing, so it is granted on
+ * the project, and it reaches every backup there.
+ */
+export function isBackupOnlyRole(role: string): boolean {
+  const permissions = (PREDEFINED_ROLE_PERMISSIONS[role] ?? []).filter((p) => p.startsWith("datastore."));
+  return permissions.length > 0 && permissions.every(isLocationScopedPermission);
+}
 
 /** `projects/PROJECT_ID/databases/DATABASE_ID`: the resource name IAM conditions compare against. */
 export function firestoreDatabaseName(projectId: string, databaseId: string): string {

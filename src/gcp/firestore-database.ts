@@ -12,16 +12,18 @@ import {
   FirestoreAccessLevel,
   firestoreDatabaseCondition,
   firestoreDatabaseName,
+  isBackupOnlyRole,
   roleProblem,
 } from "./firestore-access";
 import { FirestoreCustomRole } from "./firestore-custom-role";
-import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION } from "./firestore-rules";
-import { PROJECT_ID } from "./gcp-rules";
+import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION, FIRESTORE_MULTI_REGIONS } from "./firestore-rules";
+import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
 
 /**
  * A Firestore database that principals can be granted access to. Every grant is a
  * project-level binding whose IAM condition names this one database, because Firestore
- * has no per-database IAM policy.
+ * has no per-database IAM policy; the exception is backups (grantBackupAdmin), which belong
+ * to the project's locations and are granted project-wide.
  */
 export interface IFirestoreDatabase extends IConstruct {
   readonly projectId: string;
@@ -40,11 +42,23 @@ export interface IFirestoreDatabase extends IConstruct {
   grantIndexAdmin(principal: IPrincipal): ProjectIamMember;
   /** roles/datastore.importExportAdmin on this database only (the bucket needs its own grant). */
   grantImportExport(principal: IPrincipal): ProjectIamMember;
-  /** roles/datastore.backupsAdmin on this database only. */
+  /**
+   * roles/datastore.backupsAdmin ON THE WHOLE PROJECT: list, read and delete every backup of
+   * every database in the project, in every location; it cannot restore. Backups are
+   * `projects/P/locations/L/backups/B`, whose name does not say which database they copy, and
+   * Google documents no condition that selects one database's backups, so a database
+   * condition would make the grant reach nothing. Give it to the account that prunes backups,
+   * never to a workload. Restores need roles/datastore.restoreAdmin (via grant), which
+   * can create databases from any backup it can read.
+   */
   grantBackupAdmin(principal: IPrincipal): ProjectIamMember;
   /** The role that an access level stands for, on this database only. */
   grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember;
-  /** Any other predefined Firestore role (roles/datastore.*); basic and non-Firestore roles are refused. */
+  /**
+   * Any other predefined Firestore role (roles/datastore.*); basic and non-Firestore roles are
+   * refused. Backup-only roles (backupsAdmin, backupsViewer) are granted on the project, as
+   * grantBackupAdmin explains; every other role is limited to this database.
+   */
   grant(principal: IPrincipal, role: string): ProjectIamMember;
   /** A FirestoreCustomRole of the same project, on this database only. */
   grantCustomRole(principal: IPrincipal, role: FirestoreCustomRole): ProjectIamMember;
@@ -92,6 +106,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
     return this.grantAccess(principal, FirestoreAccessLevel.IMPORT_EXPORT);
   }
 
+  /** roles/datastore.backupsAdmin on the whole project: every backup of every database there (see IFirestoreDatabase). */
   public grantBackupAdmin(principal: IPrincipal): ProjectIamMember {
     return this.grantAccess(principal, FirestoreAccessLevel.BACKUP_ADMIN);
   }
@@ -132,18 +147,22 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
       bindings = new Map();
       bindingsByStack.set(stack, bindings);
     }
-    const key = `${this.databaseName}|${role}|${principal.iamMember}`;
+    const projectWide = isBackupOnlyRole(role);
+    // A project-wide grant is the same binding whichever database of the project asks for it.
+    const key = `${projectWide ? `projects/${this.projectId}` : this.databaseName}|${role}|${principal.iamMember}`;
     const existing = bindings.get(key);
     if (existing) return existing;
     const binding = new ProjectIamMember(this, this.ids.allocate(label, principal.principalName, key), {
       project: this.projectId,
       role,
       member: principal.iamMember,
-      condition: {
-        title: `Firestore database ${this.databaseId}`,
-        description: `Limits ${role} to ${this.databaseName}`,
-        expression: this.conditionExpression,
-      },
+      condition: projectWide
+        ? undefined
+        : {
+            title: `Firestore database ${this.databaseId}`,
+            description: `Limits ${role} to ${this.databaseName}`,
+            expression: this.conditionExpression,
+          },
     });
     bindings.set(key, binding);
     return binding;
@@ -174,6 +193,13 @@ export interface FirestoreBackupScheduleOptions {
   readonly dayOfWeek?: BackupDayOfWeek;
 }
 
+/** Firestore editions (google_firestore_database.database_edition, google 6.50.0). */
+export enum FirestoreDatabaseEdition {
+  STANDARD = "STANDARD",
+  /** Enterprise edition (e.g. MongoDB compatibility). */
+  ENTERPRISE = "ENTERPRISE",
+}
+
 /** What `terraform destroy` (or removing the construct) does to the database. */
 export enum FirestoreDeletionPolicy {
   /** Forget the database in Terraform state; the database and its data stay in Google Cloud. */
@@ -195,9 +221,27 @@ export interface FirestoreDatabaseProps extends FirestoreDatabaseReferenceProps 
   readonly backupSchedules?: FirestoreBackupScheduleOptions[];
   /** Refuse `terraform destroy` of the database. @default true */
   readonly preventDestroy?: boolean;
+  /**
+   * Encrypt the database with this Cloud KMS key (`projects/P/locations/L/keyRings/R/cryptoKeys/K`),
+   * in the key location matching the database's (nam5: us, eur3: europe, a region: the same
+   * region). Cannot change later: a different key means a new database. The Firestore service
+   * agent (`service-PROJECT_NUMBER@gcp-sa-firestore.iam.gserviceaccount.com`) needs
+   * roles/cloudkms.cryptoKeyEncrypterDecrypter on the key, and the provider documents CMEK
+   * as allowlist-only at launch. @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+  /** @default the provider's default (STANDARD) */
+  readonly edition?: FirestoreDatabaseEdition;
 }
 
 const SECONDS_PER_DAY = 86400;
+
+/** The KMS location a CMEK database needs (google 6.50.0 docs of cmek_config.kms_key_name); undefined when not documented. */
+function kmsLocationFor(firestoreLocation: string): string | undefined {
+  if (firestoreLocation === "nam5") return "us";
+  if (firestoreLocation === "eur3") return "europe";
+  return FIRESTORE_MULTI_REGIONS.includes(firestoreLocation) ? undefined : firestoreLocation;
+}
 
 /**
  * A Firestore database in native mode, protected three ways by default: point-in-time
@@ -220,9 +264,25 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
 
   constructor(scope: Construct, id: string, props: FirestoreDatabaseProps) {
     super(scope, id, props);
-    checkShape(this, "", props, { locationId: "string", pointInTimeRecovery: "boolean?", deleteProtection: "boolean?", deletionPolicy: "string?", backupSchedules: "object[]?", preventDestroy: "boolean?" });
+    checkShape(this, "", props, {
+      locationId: "string",
+      pointInTimeRecovery: "boolean?",
+      deleteProtection: "boolean?",
+      deletionPolicy: "string?",
+      backupSchedules: "object[]?",
+      preventDestroy: "boolean?",
+      kmsKeyName: "string?",
+      edition: "string?",
+    });
     this.locationId = check(this, "locationId", props.locationId, FIRESTORE_LOCATION);
     checkOptional(this, "deletionPolicy", props.deletionPolicy, oneOf(Object.values(FirestoreDeletionPolicy)));
+    checkOptional(this, "edition", props.edition, oneOf(Object.values(FirestoreDatabaseEdition)));
+    const key = checkOptional(this, "kmsKeyName", props.kmsKeyName, KMS_KEY_NAME);
+    const keyLocation = key === undefined || isUnresolved(key) ? undefined : key.split("/")[3];
+    const wanted = isUnresolved(this.locationId) ? undefined : kmsLocationFor(this.locationId);
+    if (keyLocation !== undefined && wanted !== undefined && keyLocation !== wanted) {
+      throw inputError(this, "kmsKeyName", key, `must be a key in KMS location ${wanted}, the one matching Firestore location ${this.locationId}`);
+    }
 
     this.resource = new FirestoreDatabaseResource(this, "Resource", {
       project: this.projectId,
@@ -232,6 +292,8 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
       pointInTimeRecoveryEnablement: (props.pointInTimeRecovery ?? true) ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED",
       deleteProtectionState: (props.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
       deletionPolicy: props.deletionPolicy ?? FirestoreDeletionPolicy.ABANDON,
+      databaseEdition: props.edition,
+      cmekConfig: key === undefined ? undefined : { kmsKeyName: key },
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     for (const schedule of props.backupSchedules ?? []) this.addBackupSchedule(schedule);

@@ -129,3 +129,12 @@ export const TOKEN_LIFETIME_SECONDS: InputRule<number> = {
   test: (v) => Number.isInteger(v) && v >= 600 && v <= 43200,
   rule: "impersonated token lifetime must be a whole number of seconds from 600 to 43200",
 };
+
+/**
+ * A Cloud KMS key as every CMEK field takes it (kms_key_name, default_kms_key_name,
+ * cmek_config.kms_key_name): the key's resource id, never a key version.
+ */
+export const KMS_KEY_NAME: InputRule<string> = pattern(
+  /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/,
+  "KMS key must be projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY (a key, not a key version)",
+);

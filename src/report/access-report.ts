@@ -1,3 +1,5 @@
+import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
+import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { markdown } from "./render";
@@ -12,23 +14,30 @@ import { markdown } from "./render";
 export class AccessReport {
   /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
   public static fromSynthOutput(directory: string): AccessReport {
-    return new AccessReport(allChains(loadSynthOutput(directory)));
+    const stacks = loadSynthOutput(directory);
+    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks));
   }
 
-  private constructor(public readonly chains: AccessChain[]) {}
+  private constructor(
+    public readonly chains: AccessChain[],
+    /** Per project: which services log which Data Access types, and where the entries go. */
+    public readonly auditCoverage: ProjectAuditCoverage[],
+    /** Buckets holding exports of a database (copies of its data), each with who can read it. */
+    public readonly copies: DatabaseCopy[],
+  ) {}
 
   /** Environments with at least one chain, in deployment order. */
   public get environments(): string[] {
     return sortEnvironments(this.chains.map((c) => c.environment));
   }
 
-  /** Markdown: per environment a table and a Mermaid diagram. */
+  /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data and the audit coverage per project. */
   public toMarkdown(): string {
-    return markdown(this.chains);
+    return markdown(this.chains, this.auditCoverage, this.copies);
   }
 
-  /** JSON for tools: `{ "chains": [...] }`, deterministic order. */
+  /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
   public toJson(): string {
-    return JSON.stringify({ chains: this.chains }, null, 2) + "\n";
+    return JSON.stringify({ chains: this.chains, copies: this.copies, auditCoverage: this.auditCoverage }, null, 2) + "\n";
   }
 }

@@ -5,6 +5,8 @@ import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { allRuleInfos, evaluate, failures } from "../guardrails/engine";
 import { formatJson, formatReport, formatSarif, formatText } from "../guardrails/finding-formats";
+import { auditCoverage } from "../analysis/audit-coverage";
+import { databaseCopies } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { allChains } from "./access-chains";
 import { markdown } from "./render";
@@ -24,7 +26,9 @@ const USAGE = `Usage:
 
 check    runs every guardrail (cross-stack rules included), prints violations, writes
          <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.
-report   prints who can reach which Firestore database, per environment.
+report   prints who can reach which Firestore database, per environment, who can read the
+         buckets that hold its exports, and what each project logs (services, log types,
+         exemptions, exclusions) and where it goes.
 explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
          BACKUP_ADMIN) on the database, with every chain or where each one stopped.
@@ -114,8 +118,11 @@ function check(args: Args, io: CliIo, cwd: string): number {
 function report(args: Args, io: CliIo, cwd: string): number {
   const format = args.format ?? "markdown";
   if (!["markdown", "json"].includes(format)) throw new Error(`report: --format must be markdown or json, not ${format}`);
-  const chains = allChains(loadSynthOutput(path.resolve(cwd, args.target)));
-  emit(io, format === "json" ? JSON.stringify({ chains }, null, 2) + "\n" : markdown(chains), args.out, cwd);
+  const stacks = loadSynthOutput(path.resolve(cwd, args.target));
+  const chains = allChains(stacks);
+  const coverage = auditCoverage(stacks);
+  const copies = databaseCopies(stacks);
+  emit(io, format === "json" ? JSON.stringify({ chains, copies, auditCoverage: coverage }, null, 2) + "\n" : markdown(chains, coverage, copies), args.out, cwd);
   return 0;
 }
 

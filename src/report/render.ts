@@ -1,3 +1,5 @@
+import { ProjectAuditCoverage } from "../analysis/audit-coverage";
+import { DatabaseCopy } from "../analysis/export-copies";
 import { AccessChain, sortEnvironments } from "./access-chains";
 
 function cell(value: string): string {
@@ -54,8 +56,66 @@ export function mermaid(chains: readonly AccessChain[]): string {
   return lines.join("\n");
 }
 
-/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram. */
-export function markdown(chains: readonly AccessChain[]): string {
+function exclusionLines(indent: string, heading: string, exclusions: ProjectAuditCoverage["defaultSinkExclusions"]): string[] {
+  if (exclusions.length === 0) return [];
+  return [`${indent}- ${heading}`, ...exclusions.map((e) => `${indent}  - \`${e.name}\`: ${e.description || "(no reason given)"}; filter \`${e.filter}\``)];
+}
+
+/**
+ * What each project logs and where it goes: a table of audit configs, then each sink with
+ * the services it exports and what it leaves out. A project with Firestore grants and no
+ * audit config is listed too, as not logged.
+ */
+export function auditCoverageMarkdown(coverage: readonly ProjectAuditCoverage[], grantedProjects: readonly string[] = []): string[] {
+  const projects = [...new Set([...coverage.map((c) => c.project), ...grantedProjects])].sort();
+  if (projects.length === 0) return [];
+  const out = ["## Audit coverage", ""];
+  for (const project of projects) {
+    const c = coverage.find((x) => x.project === project) ?? { project, services: [], exports: [], defaultSinkExclusions: [] };
+    out.push(`### ${project || "(provider default project)"}`, "");
+    if (c.services.length === 0) {
+      out.push("No Data Access audit config: reads and writes of its data are not logged.", "");
+    } else {
+      out.push("| Service | Data Access log types | Exempted principals | Stack |", "| --- | --- | --- | --- |");
+      for (const s of c.services) out.push(`| ${[s.service, s.logTypes.join(", "), s.exemptedMembers.join(", "), s.stack].map(cell).join(" | ")} |`);
+      out.push("");
+    }
+    if (c.exports.length === 0 && c.services.length > 0) out.push("Not exported: entries stay in the project's _Default log bucket only, for that bucket's retention.");
+    for (const e of c.exports) {
+      const what = e.services.length > 0 ? `entries of ${e.services.join(", ")}` : `entries matching \`${e.filter}\``;
+      out.push(`- sink \`${e.sink}\` (${e.stack}) sends ${what} to \`${e.destination}\``);
+      out.push(...exclusionLines("  ", "left out of this export:", e.exclusions));
+    }
+    out.push(...exclusionLines("", "left out of the _Default log bucket (so stored nowhere in Cloud Logging):", c.defaultSinkExclusions));
+    out.push("");
+  }
+  return out;
+}
+
+/**
+ * Buckets that hold exports of a database, each with the principals that can read its
+ * objects: whoever reads an export reads the database's data as of that export.
+ */
+export function copiesMarkdown(copies: readonly DatabaseCopy[]): string[] {
+  if (copies.length === 0) return [];
+  const out = ["## Copies of the data", "", "Whoever can read an export reads the database's documents as of that export, whatever their Firestore grants.", ""];
+  for (const c of copies) {
+    out.push(`### ${c.location}: exports of ${databaseLabel(c.database)}`, "");
+    if (c.readers.length === 0) {
+      out.push(`No grant in these stacks lets anyone read it (${c.stack}: ${c.address}); grants made elsewhere (folder, organization, console) are not seen here.`, "");
+      continue;
+    }
+    out.push("| Who can read it | Role | Granted on | Condition | Stack |", "| --- | --- | --- | --- | --- |");
+    for (const r of c.readers) {
+      out.push(`| ${[r.member, r.uncertain ? `${r.role} (permissions unknown here)` : r.role, r.grantedOn, r.condition ?? "", r.stack].map(cell).join(" | ")} |`);
+    }
+    out.push("");
+  }
+  return out;
+}
+
+/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then copies and audit coverage. */
+export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = [], copies: readonly DatabaseCopy[] = []): string {
   const out = ["# Firestore access report", ""];
   const envs = sortEnvironments(chains.map((c) => c.environment));
   if (envs.length === 0) out.push("No Firestore grants found.", "");
@@ -69,5 +129,7 @@ export function markdown(chains: readonly AccessChain[]): string {
     }
     out.push("", "```mermaid", mermaid(rows), "```", "");
   }
+  out.push(...copiesMarkdown(copies));
+  out.push(...auditCoverageMarkdown(coverage, [...new Set(chains.map((c) => c.project))]));
   return out.join("\n");
 }

@@ -9,13 +9,15 @@ const GRANT = "toGrantFirestoreAccess";
 const ONLY = "toOnlyGrantFirestoreAccess";
 
 function matches(g: FoundGrant, e: ExpectedGrant): boolean {
-  return g.role === e.role && g.database === e.database && inProjectOf(g, e.database) && (e.memberKey === undefined || g.memberKey === e.memberKey);
+  return g.role === e.role && (g.database === e.database || g.projectWide) && inProjectOf(g, e.database) && (e.memberKey === undefined || g.memberKey === e.memberKey);
 }
 
 /**
  * Passes when some project-level binding gives the role on the database (condition
  * `resource.name == "projects/P/databases/D"` and nothing more) to the member, or to
- * anyone when no member is given.
+ * anyone when no member is given. A role that acts on backups only is granted on the
+ * project with no condition (see grantBackupAdmin), and that grant matches every database
+ * of the project.
  */
 export function toGrantFirestoreAccess(received: unknown, expected: FirestoreGrantExpectation): MatcherResult {
   const stack = readStack(received, GRANT);
@@ -64,8 +66,9 @@ export function toOnlyGrantFirestoreAccess(received: unknown, expected: readonly
   const extra: FoundGrant[] = [];
   const found = foundGrants(stack.model).filter((g) => isFirestoreGrant(stack.model, g));
   for (const g of found) {
-    const hits =
-      g.database !== undefined && inProjectOf(g, g.database)
+    const hits = g.projectWide
+      ? wanted.flatMap((w, i) => (matches(g, w) ? [i] : []))
+      : g.database !== undefined && inProjectOf(g, g.database)
         ? [...(index.get(keyOf(g.role, g.database, g.memberKey)) ?? []), ...(index.get(keyOf(g.role, g.database, undefined)) ?? [])]
         : [];
     if (hits.length === 0) extra.push(g);

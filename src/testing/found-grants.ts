@@ -2,6 +2,7 @@ import { GrantLevel, iamGrants } from "../analysis/iam-grants";
 import { IamModel } from "../analysis/iam-model";
 import { databaseScopeOf } from "../analysis/conditions";
 import { parseMember } from "../analysis/members";
+import { onlyLocationScoped } from "../analysis/role-permissions";
 import { StackModel } from "../analysis/terraform-json";
 
 /** One member's share of an IAM grant, with references resolved to readable values. */
@@ -19,6 +20,11 @@ export interface FoundGrant {
   readonly condition?: string;
   /** The one database the condition limits the grant to, if it does exactly that. */
   readonly database?: string;
+  /**
+   * An unconditioned project grant of a role that acts on backups only: backups belong to
+   * the project's locations, so it is the grant for every database of the project.
+   */
+  readonly projectWide: boolean;
   /** The raw resource configuration, for matchers that look further (a service account's id). */
   readonly config: { readonly [key: string]: unknown };
 }
@@ -47,6 +53,7 @@ export function foundGrants(model: StackModel): FoundGrant[] {
     const condition = g.condition === undefined ? undefined : model.resolve(g.condition);
     const project = g.level === "project" ? model.projectOf(g.resource) : undefined;
     const path = g.resource.path === g.resource.address ? undefined : g.resource.path;
+    const projectWide = g.level === "project" && condition === undefined && onlyLocationScoped(IamModel.ofStack(model).permissionsOf(role));
     for (const raw of g.members) {
       const member = model.resolve(raw);
       found.push({
@@ -59,6 +66,7 @@ export function foundGrants(model: StackModel): FoundGrant[] {
         role,
         condition,
         database: databaseOf(condition, project),
+        projectWide,
         config: g.resource.config,
       });
     }
@@ -92,6 +100,7 @@ function scopeOf(g: FoundGrant): string {
     return `in ${owner} with condition naming ${g.database} of another project, so it reaches nothing`;
   }
   if (g.database !== undefined) return g.level === "project" ? `on ${g.database}` : `at ${g.level} level on ${g.database}`;
+  if (g.projectWide) return `with no condition, on the backups of every database of ${owner} (backups belong to its locations)`;
   if (g.condition === undefined) return `with no condition, so on every database of ${owner}`;
   return `with condition \`${g.condition}\`, which is not one database (resource.name == "projects/P/databases/D")`;
 }

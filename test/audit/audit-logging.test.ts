@@ -7,7 +7,11 @@ import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/
 const projectId = "acme-dev-1";
 const WRITER = "${google_logging_project_sink.audit_Sink_7F10F487.writer_identity}";
 // Native mode logs as firestore.googleapis.com, Datastore mode (a database named by fromExisting may be one) as datastore.googleapis.com.
-const FILTER = 'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
+const FIRESTORE_ONLY = 'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
+// Token exchanges log as sts.googleapis.com, impersonation as iamcredentials.googleapis.com.
+const FILTER =
+  'logName:"cloudaudit.googleapis.com" AND (protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com"' +
+  ' OR protoPayload.serviceName="sts.googleapis.com" OR protoPayload.serviceName="iamcredentials.googleapis.com")';
 
 const audited = (destination: AuditLogDestination, extra: Record<string, unknown> = {}) =>
   synthJson(stackWith((s) => new FirestoreAuditLogging(s, "audit", { projectId, destination, ...extra })));
@@ -17,25 +21,79 @@ const only = (json: any, type: string) => {
   return all[0][1];
 };
 const iamTypes = (json: any) => Object.keys(json.resource).filter((t) => t.includes("_iam_member"));
+const configOf = (json: any, service: string) => resourcesOf(json, "google_project_iam_audit_config").map(([, c]) => c).find((c) => c.service === service);
 
 describe("audit config", () => {
   test("turns on ADMIN_READ, DATA_READ and DATA_WRITE on datastore.googleapis.com without exemptions", () => {
     const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }));
-    expect(only(json, "google_project_iam_audit_config")).toEqual({
+    expect(configOf(json, "datastore.googleapis.com")).toEqual({
       project: projectId,
       service: "datastore.googleapis.com",
       audit_log_config: [{ log_type: "ADMIN_READ" }, { log_type: "DATA_READ" }, { log_type: "DATA_WRITE" }],
     });
   });
 
-  test("log types and exempted members are explicit choices", () => {
+  test("the federation step: ADMIN_READ on sts.googleapis.com (ExchangeToken) and iam.googleapis.com (GenerateAccessToken)", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }));
+    expect(resourcesOf(json, "google_project_iam_audit_config").map(([, c]) => c.service).sort()).toEqual([
+      "datastore.googleapis.com",
+      "iam.googleapis.com",
+      "sts.googleapis.com",
+    ]);
+    for (const service of ["sts.googleapis.com", "iam.googleapis.com"]) {
+      expect(configOf(json, service)).toEqual({ project: projectId, service, audit_log_config: [{ log_type: "ADMIN_READ" }] });
+    }
+  });
+
+  test("auditFederation: false leaves the federation step alone and exports Firestore entries only", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }), { auditFederation: false });
+    expect(only(json, "google_project_iam_audit_config").service).toBe("datastore.googleapis.com");
+    expect(only(json, "google_logging_project_sink")).toMatchObject({ filter: FIRESTORE_ONLY, description: "Firestore audit entries of acme-dev-1" });
+  });
+
+  test("log types and exempted members are explicit choices; exemptions never reach the federation step", () => {
     const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }), {
       logTypes: [AuditLogType.DATA_WRITE],
       exemptedMembers: [Principal.serviceAccount("loadtest@acme-dev-1.iam.gserviceaccount.com")],
     });
-    expect(only(json, "google_project_iam_audit_config").audit_log_config).toEqual([
+    expect(configOf(json, "datastore.googleapis.com").audit_log_config).toEqual([
       { log_type: "DATA_WRITE", exempted_members: ["serviceAccount:loadtest@acme-dev-1.iam.gserviceaccount.com"] },
     ]);
+    expect(configOf(json, "sts.googleapis.com").audit_log_config).toEqual([{ log_type: "ADMIN_READ" }]);
+  });
+
+  test("exclusions by method and principal leave Data Access entries out of the sink and of the _Default bucket", () => {
+    const json = audited(AuditLogDestination.pubSub({ topicName: "firestore-audit" }), {
+      exclusions: [
+        { name: "no-listen", description: "Listen streams of the web app are read-only noise", methods: ["google.firestore.v1.Firestore.Listen"] },
+        {
+          name: "loadtest-reads",
+          description: "The load test reads fixtures, not customer data",
+          methods: ["google.firestore.v1.Firestore.RunQuery", "google.firestore.v1.Firestore.BatchGetDocuments"],
+          principals: [Principal.serviceAccount("loadtest@acme-dev-1.iam.gserviceaccount.com")],
+        },
+      ],
+    });
+    const services =
+      '(protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com" OR protoPayload.serviceName="sts.googleapis.com" OR protoPayload.serviceName="iamcredentials.googleapis.com")';
+    const expected = [
+      {
+        name: "no-listen",
+        description: "Listen streams of the web app are read-only noise",
+        filter: `logName:"cloudaudit.googleapis.com%2Fdata_access" AND ${services} AND (protoPayload.methodName="google.firestore.v1.Firestore.Listen")`,
+      },
+      {
+        name: "loadtest-reads",
+        description: "The load test reads fixtures, not customer data",
+        filter:
+          `logName:"cloudaudit.googleapis.com%2Fdata_access" AND ${services} AND ` +
+          '(protoPayload.methodName="google.firestore.v1.Firestore.RunQuery" OR protoPayload.methodName="google.firestore.v1.Firestore.BatchGetDocuments") AND ' +
+          '(protoPayload.authenticationInfo.principalEmail="loadtest@acme-dev-1.iam.gserviceaccount.com")',
+      },
+    ];
+    expect(only(json, "google_logging_project_sink").exclusions).toEqual(expected);
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+    expect(resourcesOf(json, "google_logging_project_exclusion").map(([, c]) => c).sort(byName)).toEqual(expected.map((e) => ({ project: projectId, ...e })).sort(byName));
   });
 
   test("the sink selects Firestore audit entries and has its own writer identity", () => {
@@ -43,7 +101,7 @@ describe("audit config", () => {
     expect(only(json, "google_logging_project_sink")).toEqual({
       project: projectId,
       name: "fs-audit",
-      description: "Firestore audit entries of acme-dev-1",
+      description: "Firestore and federation audit entries of acme-dev-1",
       destination: "pubsub.googleapis.com/projects/acme-dev-1/topics/firestore-audit",
       filter: FILTER,
       unique_writer_identity: true,
@@ -99,6 +157,38 @@ describe("each destination grants the sink's writer exactly its role, on that de
 
     const locked = audited(AuditLogDestination.storage({ bucketName: "acme-prod-audit", location: "EU", retentionDays: 400, lockRetention: true, preventDestroy: false }));
     expect(only(locked, "google_storage_bucket")).toMatchObject({ retention_policy: { is_locked: true }, lifecycle: { prevent_destroy: false } });
+  });
+
+  test("Storage: lifecycle moves older entries to colder classes, then deletes them after the retention", () => {
+    const json = audited(
+      AuditLogDestination.storage({
+        bucketName: "acme-prod-audit",
+        location: "EU",
+        retentionDays: 400,
+        transitions: [
+          { ageDays: 30, storageClass: "NEARLINE" },
+          { ageDays: 90, storageClass: "ARCHIVE" },
+        ],
+        deleteAfterDays: 730,
+      }),
+    );
+    expect(only(json, "google_storage_bucket").lifecycle_rule).toEqual([
+      { action: { type: "SetStorageClass", storage_class: "NEARLINE" }, condition: { age: 30 } },
+      { action: { type: "SetStorageClass", storage_class: "ARCHIVE" }, condition: { age: 90 } },
+      { action: { type: "Delete" }, condition: { age: 730 } },
+    ]);
+  });
+
+  test("customer-managed keys: every destination kind takes kmsKeyName", () => {
+    const key = "projects/acme-kms-1/locations/europe/keyRings/audit/cryptoKeys/firestore-audit";
+    expect(only(audited(AuditLogDestination.bigQuery({ datasetId: "audit", kmsKeyName: key })), "google_bigquery_dataset").default_encryption_configuration).toEqual({ kms_key_name: key });
+    expect(only(audited(AuditLogDestination.storage({ bucketName: "acme-audit", location: "EU", retentionDays: 30, kmsKeyName: key })), "google_storage_bucket").encryption).toEqual({
+      default_kms_key_name: key,
+    });
+    expect(only(audited(AuditLogDestination.logBucket({ bucketId: "audit", location: "europe-west3", retentionDays: 30, kmsKeyName: key })), "google_logging_project_bucket_config").cmek_settings).toEqual({
+      kms_key_name: key,
+    });
+    expect(only(audited(AuditLogDestination.pubSub({ topicName: "audit", kmsKeyName: key })), "google_pubsub_topic").kms_key_name).toBe(key);
   });
 
   test("Pub/Sub: topic-level roles/pubsub.publisher", () => {
@@ -164,7 +254,7 @@ describe("one audit config per project and App", () => {
     const b = new TerraformStack(app, "service");
     new FirestoreAuditLogging(a, "audit", { projectId, destination: AuditLogDestination.pubSub({ topicName: "audit-a" }) });
     expect(() => new FirestoreAuditLogging(b, "audit", { projectId, destination: AuditLogDestination.pubSub({ topicName: "audit-b" }) })).toThrow(
-      /^service\/audit: invalid projectId "acme-dev-1": audit logging for datastore\.googleapis\.com is already declared for this project by platform\/audit; .*declare it once per project$/,
+      /^service\/audit: invalid projectId "acme-dev-1": audit logging for datastore\.googleapis\.com, sts\.googleapis\.com, iam\.googleapis\.com is already declared for this project by platform\/audit; .*declare it once per project$/,
     );
     expect(() => new FirestoreAuditLogging(b, "other", { projectId: "acme-prod-1", destination: AuditLogDestination.pubSub({ topicName: "audit-c" }) })).not.toThrow();
   });

@@ -224,25 +224,31 @@ describe("client secret", () => {
       }),
   );
   const [[appId]] = resourcesOf(json, "azuread_application");
-  const [[rotationId, rotation]] = resourcesOf(json, "time_rotating");
-  const [[passwordId, password]] = resourcesOf(json, "azuread_application_password");
+  const passwords = resourcesOf(json, "azuread_application_password");
+  const stamps = resourcesOf(json, "time_static");
   const [[secretId, secret]] = resourcesOf(json, "google_secret_manager_secret");
 
-  test("rotates through time_rotating and expires within 180 days", () => {
-    expect(rotation).toEqual({ rotation_days: 60 });
-    expect(password.application_id).toBe(`\${azuread_application.${appId}.id}`);
-    expect(password.rotate_when_changed).toEqual({ rotation: `\${time_rotating.${rotationId}.id}` });
-    // end_date, not the end_date_relative azuread 3.7.0 deprecates: two periods from the rotation's timestamp.
-    expect(password.end_date_relative).toBeUndefined();
-    expect(password.end_date).toBe(`\${timeadd(time_rotating.${rotationId}.rfc3339, "${120 * 24}h")}`);
-    expect(password.lifecycle).toEqual({ create_before_destroy: true });
+  test("two passwords take turns: each rotates on its own generation and expires within 180 days", () => {
+    expect(passwords).toHaveLength(2);
+    expect(resourcesOf(json, "time_rotating")).toEqual([]);
+    const generations = passwords.map(([, p]) => p.rotate_when_changed.generation);
+    expect(new Set(generations).size).toBe(2);
+    for (const [i, [, password]] of passwords.entries()) {
+      const [stampId, stamp] = stamps.find(([, t]) => t.triggers.generation === password.rotate_when_changed.generation)!;
+      expect(stamp).toEqual({ triggers: { generation: generations[i] } });
+      expect(password.application_id).toBe(`\${azuread_application.${appId}.id}`);
+      // end_date, not the end_date_relative azuread 3.7.0 deprecates: three periods from the slot's stamp.
+      expect(password.end_date_relative).toBeUndefined();
+      expect(password.end_date).toBe(`\${timeadd(time_static.${stampId}.rfc3339, "${180 * 24}h")}`);
+      expect(password.lifecycle).toEqual({ create_before_destroy: true });
+    }
   });
 
   test("the value goes only to a Secret Manager version; readers are listed explicitly", () => {
     expect(secret).toMatchObject({ project: "acme-firestore-dev", secret_id: "airflow-entra-client-secret", replication: { auto: {} }, lifecycle: { prevent_destroy: true } });
-    const [[, version]] = resourcesOf(json, "google_secret_manager_secret_version");
-    expect(version.secret).toBe(`\${google_secret_manager_secret.${secretId}.id}`);
-    expect(version.secret_data).toBe(`\${azuread_application_password.${passwordId}.value}`);
+    const versions = resourcesOf(json, "google_secret_manager_secret_version").map(([, v]) => v);
+    expect(versions.map((v) => v.secret)).toEqual([`\${google_secret_manager_secret.${secretId}.id}`, `\${google_secret_manager_secret.${secretId}.id}`]);
+    expect(versions.map((v) => v.secret_data).sort()).toEqual(passwords.map(([id]) => `\${azuread_application_password.${id}.value}`).sort());
     const readers = resourcesOf(json, "google_secret_manager_secret_iam_member").map(([, m]) => m);
     expect(readers).toEqual([
       {
@@ -252,12 +258,11 @@ describe("client secret", () => {
         member: `serviceAccount:${webServer.email}`,
       },
     ]);
-    const mentions = JSON.stringify(json).split(`azuread_application_password.${passwordId}.value`).length - 1;
-    expect(mentions).toBe(1);
+    for (const [passwordId] of passwords) expect(JSON.stringify(json).split(`azuread_application_password.${passwordId}.value`).length - 1).toBe(1);
     expect(json.output).toBeUndefined();
   });
 
-  test("the secret's destroy protection can be switched off; the default rotation is 90 days", () => {
+  test("the secret's destroy protection can be switched off; the default rotation is 60 days", () => {
     const scratch = synthApp(
       (s) =>
         new EntraAppRegistration(s, "web", {
@@ -267,7 +272,7 @@ describe("client secret", () => {
         }),
     );
     expect(resourcesOf(scratch, "google_secret_manager_secret")[0][1].lifecycle).toEqual({ prevent_destroy: false });
-    expect(resourcesOf(scratch, "time_rotating")[0][1]).toEqual({ rotation_days: 90 });
+    expect(resourcesOf(scratch, "azuread_application_password")[0][1].end_date).toMatch(/"4320h"\)\}$/);
   });
 
   test("the library's own Entra and secret guardrails find nothing to report", () => {

@@ -44,7 +44,7 @@ describe("bad input is refused with path, property, value and rule", () => {
     ["owner not an object id", (s) => app(s, { owners: ["me"] }), "owners[0]", '"me"', "object id"],
     ["optional claim name", (s) => app(s, { optionalClaims: { idToken: ["e mail"] } }), "optionalClaims.idToken[0]", '"e mail"', "claim name"],
     // Each password is valid for two periods, so a period over 90 days would break the 180-day cap.
-    ["secret rotation over 90 days", (s) => app(s, { clientSecret: { projectId: "acme-firestore-dev", secretId: "s", accessors: [reader], rotationDays: 91 } }), "test/app/ClientSecret", "clientSecret.rotationDays", "91", "1 to 90"],
+    ["secret rotation over 60 days", (s) => app(s, { clientSecret: { projectId: "acme-firestore-dev", secretId: "s", accessors: [reader], rotationDays: 61 } }), "test/app/ClientSecret", "clientSecret.rotationDays", "61", "1 to 60"],
     ["secret without accessors", (s) => app(s, { clientSecret: { projectId: "acme-firestore-dev", secretId: "s", accessors: [] } }), "clientSecret.accessors", "at least one principal"],
     ["secret id with a slash", (s) => app(s, { clientSecret: { projectId: "acme-firestore-dev", secretId: "entra/secret", accessors: [reader] } }), "clientSecret.secretId", '"entra/secret"', "letters, digits, hyphens or underscores"],
     ["secret project id", (s) => app(s, { clientSecret: { projectId: "Acme", secretId: "s", accessors: [reader] } }), "clientSecret.projectId", '"Acme"', "project id"],

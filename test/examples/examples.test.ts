@@ -4,7 +4,12 @@ import { join } from "path";
 import { App } from "cdktf";
 import { loadExamplesConfig } from "../../examples/config";
 import { buildExamplesApp } from "../../examples/main";
-import { FirestoreAccessLevel } from "../../src";
+import { FindingStatus, FirestoreAccessLevel } from "../../src";
+import { StackModel } from "../../src/analysis/terraform-json";
+import { evaluate } from "../../src/guardrails/engine";
+import { auditCoverage } from "../../src/analysis/audit-coverage";
+import { databaseCopies } from "../../src/analysis/export-copies";
+import { markdown } from "../../src/report/render";
 import { ENVIRONMENTS, EXAMPLES, resources, synthExamples } from "./support";
 
 const synthesized = synthExamples();
@@ -98,14 +103,43 @@ describe("security intent", () => {
     }
   });
 
+  test("every federating project enforces the org policies behind the promises, with the providers' issuers allowed", () => {
+    const models = [...stacks].map(([name, json]) => new StackModel(name, JSON.parse(json)));
+    const org = evaluate(models, { crossStack: true }).filter((f) => f.ruleId === "FSI-ORG-001");
+    expect(org.filter((f) => f.status !== FindingStatus.NOT_APPLICABLE).map((f) => `${f.stack} ${f.status}`).sort()).toEqual(
+      ENVIRONMENTS.flatMap((env) => [`buildkite-${env} compliant`, `fastapi-${env} compliant`]).sort(),
+    );
+  });
+
+  test("the report lists each environment's export bucket as a copy of its database, and what each project logs", () => {
+    const models = [...stacks].map(([name, json]) => new StackModel(name, JSON.parse(json)));
+    const copies = databaseCopies(models);
+    expect(copies.map((c) => [c.location, c.database, c.readers.length])).toEqual(
+      [...ENVIRONMENTS].sort().map((env) => [`gs://acme-firestore-exports-${env}`, database(env), 0]),
+    );
+    const coverage = auditCoverage(models);
+    for (const c of coverage) {
+      expect({ project: c.project, services: c.services.map((s) => `${s.service} ${s.logTypes.join(",")}`) }).toEqual({
+        project: c.project,
+        services: ["datastore.googleapis.com ADMIN_READ,DATA_READ,DATA_WRITE", "iam.googleapis.com ADMIN_READ", "sts.googleapis.com ADMIN_READ"],
+      });
+      expect(c.exports.map((e) => e.services)).toEqual([["firestore.googleapis.com", "datastore.googleapis.com", "sts.googleapis.com", "iamcredentials.googleapis.com"]]);
+    }
+    const md = markdown([], coverage, copies);
+    expect(md).toContain("## Copies of the data");
+    expect(md).toContain("## Audit coverage");
+  });
+
   test("stateful resources are protected from destroy", () => {
     for (const env of ENVIRONMENTS) {
       const json = parsed.get(`platform-${env}`);
       for (const type of ["google_firestore_database", "google_storage_bucket"]) {
         for (const [address, cfg] of resources(json, type)) expect({ address, lifecycle: cfg.lifecycle }).toEqual({ address, lifecycle: { prevent_destroy: true } });
       }
-      const [, bucket] = resources(json, "google_storage_bucket")[0];
-      expect(bucket.retention_policy.is_locked).toBe(env === "prod");
+      // The audit bucket and the export bucket: both locked in prod only.
+      const buckets = resources(json, "google_storage_bucket");
+      expect(buckets).toHaveLength(2);
+      for (const [, bucket] of buckets) expect(bucket.retention_policy.is_locked).toBe(env === "prod");
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   FirestoreCustomRole,
   FirestoreDatabase,
   FirestoreDatabaseBase,
+  FirestoreDatabaseEdition,
   FirestoreDeletionPolicy,
   IFirestoreDatabase,
   FirestorePermissions,
@@ -13,7 +14,10 @@ import {
   ServiceAccountKeyCreationPolicy,
   WorkloadServiceAccount,
 } from "../../src";
-import { resourcesOf, stackWith, synthJson } from "../support/synth";
+import { AccessDecision, AccessSimulator } from "../../src";
+import { StackModel } from "../../src/analysis/terraform-json";
+import { chainsOf } from "../../src/report/access-chains";
+import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/synth";
 
 const projectId = "acme-shared-1";
 const team = Principal.group("team@example.com");
@@ -102,6 +106,35 @@ describe("FirestoreDatabase", () => {
   });
 });
 
+describe("customer-managed encryption and edition (google 6.50.0: cmek_config, database_edition)", () => {
+  test("the key and the edition reach the database resource", () => {
+    const key = "projects/acme-kms-1/locations/europe/keyRings/firestore/cryptoKeys/orders";
+    const json = synthJson(
+      stackWith((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3", kmsKeyName: key, edition: FirestoreDatabaseEdition.ENTERPRISE })),
+    );
+    const [[, db]] = resourcesOf(json, "google_firestore_database");
+    expect(db).toMatchObject({ cmek_config: { kms_key_name: key }, database_edition: "ENTERPRISE" });
+    const plain = resourcesOf(synthJson(stackWith((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3" }))), "google_firestore_database")[0][1];
+    expect(plain.cmek_config).toBeUndefined();
+    expect(plain.database_edition).toBeUndefined();
+  });
+
+  test("a key outside the database's KMS location, or an unknown edition, is refused", () => {
+    expectInputError(
+      (s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "nam5", kmsKeyName: "projects/k/locations/europe/keyRings/r/cryptoKeys/c" }),
+      "test/db",
+      "kmsKeyName",
+      "projects/k/locations/europe",
+      "KMS location us, the one matching Firestore location nam5",
+    );
+    expectInputError(
+      (s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "europe-west3", kmsKeyName: "projects/k/locations/europe-west1/keyRings/r/cryptoKeys/c" }),
+      "KMS location europe-west3",
+    );
+    expectInputError((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "orders", locationId: "eur3", edition: "PREMIUM" as any }), "test/db", "edition", '"PREMIUM"', "STANDARD, ENTERPRISE");
+  });
+});
+
 describe("grants are limited to one database", () => {
   const json = synthJson(
     stackWith((s) => {
@@ -130,8 +163,8 @@ describe("grants are limited to one database", () => {
     ].sort());
   });
 
-  test("every binding carries the dev database condition, none reaches prod", () => {
-    for (const b of bindings(json)) {
+  test("every binding but the backup one carries the dev database condition, none reaches prod", () => {
+    for (const b of bindings(json).filter((b) => b.role !== "roles/datastore.backupsAdmin")) {
       expect(b.project).toBe(projectId);
       expect(b.condition).toEqual({
         title: "Firestore database app-dev",
@@ -140,6 +173,70 @@ describe("grants are limited to one database", () => {
       });
     }
     expect(JSON.stringify(bindings(json))).not.toContain("app-prod");
+  });
+});
+
+describe("backups belong to the project's locations, so backup roles are granted project-wide", () => {
+  const stack = stackWith((s) => {
+    const dev = new FirestoreDatabase(s, "dev", { projectId, databaseId: "app-dev", locationId: "eur3" });
+    const prod = new FirestoreDatabase(s, "prod", { projectId, databaseId: "app-prod", locationId: "eur3" });
+    const first = dev.grantBackupAdmin(ci);
+    // The same grant whichever database asks for it.
+    expect(prod.grantBackupAdmin(ci)).toBe(first);
+    expect(prod.grant(ci, "roles/datastore.backupsAdmin")).toBe(first);
+    dev.grant(team, "roles/datastore.backupsViewer");
+    dev.grant(team, "roles/datastore.restoreAdmin");
+  });
+  const json = synthJson(stack);
+  const simulator = AccessSimulator.fromStackJson([JSON.stringify(json)]);
+  const ask = (member: string, database: string, permission: string) => simulator.explain({ member, groups: [], database, permission }).decision;
+
+  test("backupsAdmin and backupsViewer carry no condition; restoreAdmin, which creates databases, keeps the database condition", () => {
+    const byRole = Object.fromEntries(bindings(json).map((b) => [b.role, b]));
+    expect(byRole["roles/datastore.backupsAdmin"]).toEqual({ project: projectId, role: "roles/datastore.backupsAdmin", member: ci.iamMember });
+    expect(byRole["roles/datastore.backupsViewer"].condition).toBeUndefined();
+    expect(byRole["roles/datastore.restoreAdmin"].condition.expression).toBe('resource.name == "projects/acme-shared-1/databases/app-dev"');
+    expect(bindings(json)).toHaveLength(3);
+  });
+
+  test("the simulator agrees: the backup admin reaches the backups of every database, and nothing else", () => {
+    for (const db of ["app-dev", "app-prod", "some-other-team"]) {
+      const database = `projects/${projectId}/databases/${db}`;
+      expect({ db, delete: ask(ci.iamMember, database, "datastore.backups.delete") }).toEqual({ db, delete: AccessDecision.ALLOWED });
+      expect({ db, restore: ask(ci.iamMember, database, "datastore.backups.restoreDatabase") }).toEqual({ db, restore: AccessDecision.DENIED });
+      expect({ db, read: ask(ci.iamMember, database, "datastore.entities.get") }).toEqual({ db, read: AccessDecision.DENIED });
+    }
+    expect(ask(ci.iamMember, "projects/another-project/databases/app-dev", "datastore.backups.delete")).toBe(AccessDecision.DENIED);
+  });
+
+  test("a backup role under a database condition is reported as unknown, not as granted", () => {
+    const conditioned = AccessSimulator.fromStackJson([
+      JSON.stringify({
+        resource: {
+          google_project_iam_member: {
+            g: { project: projectId, role: "roles/datastore.backupsAdmin", member: ci.iamMember, condition: { title: "t", expression: `resource.name == "projects/${projectId}/databases/app-dev"` } },
+          },
+        },
+      }),
+    ]);
+    expect(conditioned.explain({ member: ci.iamMember, groups: [], database: `projects/${projectId}/databases/app-dev`, permission: "datastore.backups.list" }).decision).toBe(AccessDecision.UNKNOWN);
+  });
+
+  test("the grant matchers read it as the backup grant of every database of the project, and of no other project", () => {
+    const { BACKUP_ADMIN } = FirestoreAccessLevel;
+    expect(stack).toGrantFirestoreAccess({ member: ci, database: `projects/${projectId}/databases/app-prod`, access: BACKUP_ADMIN });
+    expect(stack).not.toGrantFirestoreAccess({ member: ci, database: "projects/another-project/databases/app-prod", access: BACKUP_ADMIN });
+    expect(stack).toOnlyGrantFirestoreAccess([
+      { member: ci, database: `projects/${projectId}/databases/app-dev`, access: BACKUP_ADMIN },
+      { member: team, database: `projects/${projectId}/databases/app-dev`, role: "roles/datastore.backupsViewer" },
+      { member: team, database: `projects/${projectId}/databases/app-dev`, role: "roles/datastore.restoreAdmin" },
+    ]);
+  });
+
+  test("the guardrails accept the project-wide backup grant; the report shows it on every database", () => {
+    expect(stack).toPassFirestoreGuardrails();
+    const chains = chainsOf("dev", [new StackModel("test-dev", json)]).filter((c) => c.role === "roles/datastore.backupsAdmin");
+    expect(chains.map((c) => [c.database, c.canDo])).toEqual([[`projects/${projectId}/databases/*`, "delete backups"]]);
   });
 });
 

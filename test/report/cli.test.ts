@@ -23,7 +23,9 @@ describe("cdktf-firestore-identity check", () => {
     expect(out).toContain("ERROR      FSI-WIF-002   insecure-dev: insecure-dev/pool/buildkite/Resource");
     expect(out).toContain("ERROR      FSI-FS-001    insecure-dev: insecure-dev/database/deployer-user");
     expect(out).toContain("WARNING    FSI-WIF-004   insecure-dev: insecure-dev/pool/buildkite/Resource");
-    expect(out).toContain("5 error(s), 1 warning(s), 0 suppressed");
+    // The pool's project declares none of the org policies that back federation.
+    expect(out).toContain("WARNING    FSI-ORG-001   insecure-dev: insecure-dev/pool/buildkite/Resource");
+    expect(out).toContain("5 error(s), 2 warning(s), 0 suppressed");
   });
 
   test("--format json lists violations with rule ids and construct paths", () => {
@@ -34,6 +36,7 @@ describe("cdktf-firestore-identity check", () => {
       "FSI-FS-001 insecure-dev/database/deployer-user",
       "FSI-IAM-001 insecure-dev/legacy-owner",
       "FSI-LOG-001 insecure-dev/database/deployer-user",
+      "FSI-ORG-001 insecure-dev/pool/buildkite/Resource",
       "FSI-WIF-001 insecure-dev/pool/buildkite/Resource",
       "FSI-WIF-002 insecure-dev/pool/buildkite/Resource",
       "FSI-WIF-004 insecure-dev/pool/buildkite/Resource",
@@ -52,7 +55,9 @@ describe("cdktf-firestore-identity check", () => {
         suppressions: [{ kind: "inSource", justification: "dev only: analysts browse every dev database" }],
         locations: [{ physicalLocation: { artifactLocation: { uri: "stacks/app-dev/cdk.tf.json" } }, logicalLocations: [{ fullyQualifiedName: "app-dev/analysts", kind: "resource" }] }],
       }),
+      expect.objectContaining({ ruleId: "FSI-ORG-001", level: "warning" }),
       expect.objectContaining({ ruleId: "FSI-LOG-001", level: "error" }),
+      expect.objectContaining({ ruleId: "FSI-ORG-001", level: "warning" }),
     ]);
   });
 
@@ -67,7 +72,8 @@ describe("cdktf-firestore-identity check", () => {
     const first = fs.readFileSync(path.join(dir, "guardrails-report.json"), "utf8");
     run("check", dir);
     expect(fs.readFileSync(path.join(dir, "guardrails-report.json"), "utf8")).toBe(first);
-    expect(JSON.parse(first).summary).toEqual({ errors: 1, warnings: 0, suppressed: 1, compliant: expect.any(Number) });
+    // Both app stacks federate without the org policies (FSI-ORG-001 warns once for each).
+    expect(JSON.parse(first).summary).toEqual({ errors: 1, warnings: 2, suppressed: 1, compliant: expect.any(Number) });
   });
 
   test("usage errors exit 2", () => {

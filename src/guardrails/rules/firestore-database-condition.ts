@@ -1,6 +1,7 @@
 import { databaseScopeOf } from "../../analysis/conditions";
 import { iamGrants, isBasicRole } from "../../analysis/iam-grants";
 import { IamModel } from "../../analysis/iam-model";
+import { onlyLocationScoped } from "../../analysis/role-permissions";
 import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
 import { StackModel } from "../../analysis/terraform-json";
 
@@ -11,16 +12,22 @@ export const firestoreDatabaseCondition: StackRule = {
   scope: "stack",
   level: GuardrailLevel.ERROR,
   description:
-    "Roles holding Firestore permissions (roles/datastore.*, other predefined roles with datastore.* permissions, custom roles) granted on a project, folder or organization carry a condition that admits exactly one database.",
+    "Roles holding Firestore permissions (roles/datastore.*, other predefined roles with datastore.* permissions, custom roles) granted on a project, folder or organization carry a condition that admits exactly one database; roles that act on backups only are exempt.",
   explanation:
     "Firestore has no per-database IAM policy: a project-level grant without a condition reaches every database in the " +
     "project, including other environments' or teams' data. The condition is evaluated with CEL against the database it " +
     "names and against probes (a sibling database, a longer name, (default), another project): `|| true`, `startsWith` and " +
-    "the like admit a probe, so only a condition that admits its one database counts. Basic roles have their own rule.",
+    "the like admit a probe, so only a condition that admits its one database counts. Basic roles have their own rule. " +
+    "Roles whose Firestore permissions all act on backups (backupsAdmin, backupsViewer) are exempt: backups are resources " +
+    "of the project's locations whose names do not say which database they copy, so no database condition can select " +
+    "them; the access report shows such grants on every database of the project.",
   fix: "Add condition { title, expression = \"resource.name == \\\"projects/P/databases/D\\\"\" }, e.g. FirestoreDatabase.grantReadWrite().",
   evaluate(stack: StackModel): RuleResult[] {
     const model = IamModel.ofStack(stack);
-    const grants = iamGrants(stack).filter((g) => RESOURCE_HIERARCHY_LEVELS.has(g.level) && !isBasicRole(g.role) && model.isFirestoreRole(stack.resolve(g.role)));
+    const grants = iamGrants(stack).filter((g) => {
+      const role = stack.resolve(g.role);
+      return RESOURCE_HIERARCHY_LEVELS.has(g.level) && !isBasicRole(g.role) && model.isFirestoreRole(role) && !onlyLocationScoped(model.permissionsOf(role));
+    });
     if (grants.length === 0) return [notApplicable(stack)];
     return grants.map((g) => {
       const condition = g.condition === undefined ? undefined : stack.resolve(g.condition);

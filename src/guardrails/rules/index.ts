@@ -4,6 +4,9 @@ import { celValuesQuoted } from "./cel-values-quoted";
 import { entraAssignmentRequired } from "./entra-assignment-required";
 import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
 import { entraSecretRotation } from "./entra-secret-rotation";
+import { exportBucketProtected } from "./export-bucket-protected";
+import { exportReadersReadDatabase } from "./export-readers-read-database";
+import { federationOrgPolicies } from "./federation-org-policies";
 import { firestoreAuditLogging } from "./firestore-audit-logging";
 import { firestoreDatabaseCondition } from "./firestore-database-condition";
 import { noBasicRoles } from "./no-basic-roles";
@@ -27,6 +30,7 @@ export const RULES: readonly Rule[] = [
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
   sharedIssuerPinnedById,
+  federationOrgPolicies,
   celParses,
   celValuesQuoted,
   firestoreDatabaseCondition,
@@ -34,6 +38,8 @@ export const RULES: readonly Rule[] = [
   sinkWriterGranted,
   sinkBucketRetention,
   sinkBucketPublicAccess,
+  exportBucketProtected,
+  exportReadersReadDatabase,
   entraNoImplicitGrant,
   entraAssignmentRequired,
   entraSecretRotation,

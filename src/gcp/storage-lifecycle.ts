@@ -1,0 +1,48 @@
+import type { StorageBucketLifecycleRule } from "@cdktf/provider-google/lib/storage-bucket";
+import { InputSite, checkShape, check, inputError, oneOf } from "../core/validate";
+
+/** Moves objects to a colder storage class once they are old enough (a SetStorageClass lifecycle rule). */
+export interface StorageClassTransition {
+  /** Age in days, counted from each object's creation. */
+  readonly ageDays: number;
+  /** NEARLINE, COLDLINE or ARCHIVE. */
+  readonly storageClass: string;
+}
+
+/** Storage classes a lifecycle rule can move objects to, coldest last (Cloud Storage "Storage classes" page). */
+const COLDER_CLASSES = ["NEARLINE", "COLDLINE", "ARCHIVE"] as const;
+
+const AGE_DAYS = { test: (v: number) => Number.isSafeInteger(v) && v >= 1, rule: "must be a whole number of days, at least 1" };
+
+/**
+ * Lifecycle rules of a bucket under a retention policy: transitions to colder classes, then
+ * deletion. A delete rule earlier than the retention period deletes nothing before the
+ * period ends, so it is refused as the mistake it usually is.
+ */
+export function storageLifecycleRules(
+  site: InputSite,
+  property: string,
+  retentionDays: number,
+  transitions: readonly StorageClassTransition[] | undefined,
+  deleteAfterDays: number | undefined,
+): StorageBucketLifecycleRule[] | undefined {
+  const rules: StorageBucketLifecycleRule[] = [];
+  let previous = 0;
+  (transitions ?? []).forEach((t, i) => {
+    checkShape(site, `${property}.transitions[${i}]`, t, { ageDays: "whole-number", storageClass: "string" });
+    check(site, `${property}.transitions[${i}].ageDays`, t.ageDays, AGE_DAYS);
+    check(site, `${property}.transitions[${i}].storageClass`, t.storageClass, oneOf(COLDER_CLASSES));
+    if (t.ageDays <= previous) throw inputError(site, `${property}.transitions[${i}].ageDays`, t.ageDays, "transitions must be listed by increasing age");
+    previous = t.ageDays;
+    rules.push({ action: { type: "SetStorageClass", storageClass: t.storageClass }, condition: { age: t.ageDays } });
+  });
+  if (deleteAfterDays !== undefined) {
+    check(site, `${property}.deleteAfterDays`, deleteAfterDays, AGE_DAYS);
+    if (deleteAfterDays < retentionDays) {
+      throw inputError(site, `${property}.deleteAfterDays`, deleteAfterDays, `must be at least retentionDays (${retentionDays}): objects under retention cannot be deleted earlier`);
+    }
+    if (deleteAfterDays <= previous) throw inputError(site, `${property}.deleteAfterDays`, deleteAfterDays, "must come after the last storage class transition");
+    rules.push({ action: { type: "Delete" }, condition: { age: deleteAfterDays } });
+  }
+  return rules.length > 0 ? rules : undefined;
+}
