@@ -31,9 +31,11 @@ export enum AuditLogType {
 
 /**
  * Audit entries left out on purpose, to save cost: neither stored in the project's _Default
- * log bucket nor exported by the sink. Only Data Access entries of the audited services are
- * matched, never Admin Activity. Every exclusion is listed in the access report with its
- * reason. Give methods, principals or both (then only those principals' calls of those methods).
+ * log bucket nor exported by the sink. Only Firestore Data Access entries are matched: never
+ * Admin Activity, and never the federation step (token exchanges, impersonation), so who
+ * became which service account stays on record whatever is excluded. Every exclusion is
+ * listed in the access report with its reason. Give methods, principals or both (then only
+ * those principals' calls of those methods).
  */
 export interface AuditLogExclusion {
   /** 1-100 characters of [A-Za-z0-9_.-]; also the name of the _Default sink exclusion. */
@@ -189,7 +191,7 @@ export class FirestoreAuditLogging extends Construct {
       return {
         name: check(this, `exclusions[${i}].name`, e.name, EXCLUSION_NAME),
         description: checkText(this, `exclusions[${i}].description`, e.description, EXCLUSION_DESCRIPTION),
-        filter: exclusionFilter(this.loggedServices, methods, emails),
+        filter: exclusionFilter(FIRESTORE_LOG_SERVICES, methods, emails),
       };
     });
     checkUnique(this, "exclusions", exclusions.map((e) => e.name), "exclusion names");

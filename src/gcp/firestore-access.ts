@@ -33,18 +33,23 @@ export const FIRESTORE_ACCESS_ROLES: Readonly<Record<FirestoreAccessLevel, strin
 
 /**
  * Predefined Firestore roles that `grant(principal, role)` accepts, beyond the levels above.
- * restoreAdmin and cloneAdmin can create databases; the condition still names the one
- * database the grant is meant for. backupsViewer, like backupsAdmin, is project-wide.
+ * backupsViewer, like backupsAdmin, is project-wide.
  */
 const OTHER_FIRESTORE_ROLES = [
   "roles/datastore.backupsViewer",
   "roles/datastore.backupSchedulesAdmin",
   "roles/datastore.backupSchedulesViewer",
   "roles/datastore.bulkAdmin",
-  "roles/datastore.restoreAdmin",
-  "roles/datastore.cloneAdmin",
   "roles/datastore.owner",
 ];
+
+/**
+ * Roles that act on a backup (a location resource) and on the database they create, whose
+ * id must not be an existing database's (Firestore's RestoreDatabase and CloneDatabase
+ * requests): a condition naming this database matches neither, so the grant would do nothing,
+ * and without one it can create any database from any backup of the project.
+ */
+const DATABASE_CREATING_ROLES = new Set(["roles/datastore.restoreAdmin", "roles/datastore.cloneAdmin"]);
 
 /**
  * Firestore permissions whose resource is not a database: backups are
@@ -89,6 +94,9 @@ export const FIRESTORE_ROLE: InputRule<string> = {
 };
 
 export function roleProblem(role: string): string {
+  if (DATABASE_CREATING_ROLES.has(role)) {
+    return "acts on backups (location resources) and on the new database it creates, which a condition naming this database never matches: granted here it would do nothing. Grant it on the project outside this library, deliberately: it can create any database from any backup";
+  }
   if (BASIC_ROLES.has(role)) {
     return "basic roles reach every service in the project and Google rejects IAM conditions on them, so they can never be limited to one database";
   }

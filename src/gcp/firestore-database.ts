@@ -48,8 +48,8 @@ export interface IFirestoreDatabase extends IConstruct {
    * `projects/P/locations/L/backups/B`, whose name does not say which database they copy, and
    * Google documents no condition that selects one database's backups, so a database
    * condition would make the grant reach nothing. Give it to the account that prunes backups,
-   * never to a workload. Restores need roles/datastore.restoreAdmin (via grant), which
-   * can create databases from any backup it can read.
+   * never to a workload. Restoring needs roles/datastore.restoreAdmin on the project, which
+   * this library does not grant: it can create any database from any backup.
    */
   grantBackupAdmin(principal: IPrincipal): ProjectIamMember;
   /** The role that an access level stands for, on this database only. */

@@ -86,7 +86,7 @@ export function auditCoverageMarkdown(coverage: readonly ProjectAuditCoverage[],
       out.push(`- sink \`${e.sink}\` (${e.stack}) sends ${what} to \`${e.destination}\``);
       out.push(...exclusionLines("  ", "left out of this export:", e.exclusions));
     }
-    out.push(...exclusionLines("", "left out of the _Default log bucket (so stored nowhere in Cloud Logging):", c.defaultSinkExclusions));
+    out.push(...exclusionLines("", "left out of the _Default log bucket (so stored nowhere in this project; aggregated sinks above it still see them):", c.defaultSinkExclusions));
     out.push("");
   }
   return out;

@@ -74,8 +74,8 @@ describe("audit config", () => {
         },
       ],
     });
-    const services =
-      '(protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com" OR protoPayload.serviceName="sts.googleapis.com" OR protoPayload.serviceName="iamcredentials.googleapis.com")';
+    // Firestore entries only: the federation step (sts, iamcredentials) is never excluded.
+    const services = '(protoPayload.serviceName="firestore.googleapis.com" OR protoPayload.serviceName="datastore.googleapis.com")';
     const expected = [
       {
         name: "no-listen",

@@ -185,18 +185,19 @@ describe("backups belong to the project's locations, so backup roles are granted
     expect(prod.grantBackupAdmin(ci)).toBe(first);
     expect(prod.grant(ci, "roles/datastore.backupsAdmin")).toBe(first);
     dev.grant(team, "roles/datastore.backupsViewer");
-    dev.grant(team, "roles/datastore.restoreAdmin");
   });
   const json = synthJson(stack);
   const simulator = AccessSimulator.fromStackJson([JSON.stringify(json)]);
   const ask = (member: string, database: string, permission: string) => simulator.explain({ member, groups: [], database, permission }).decision;
 
-  test("backupsAdmin and backupsViewer carry no condition; restoreAdmin, which creates databases, keeps the database condition", () => {
+  test("backupsAdmin and backupsViewer carry no condition; restoreAdmin and cloneAdmin, which a database condition leaves granting nothing, are refused", () => {
     const byRole = Object.fromEntries(bindings(json).map((b) => [b.role, b]));
     expect(byRole["roles/datastore.backupsAdmin"]).toEqual({ project: projectId, role: "roles/datastore.backupsAdmin", member: ci.iamMember });
     expect(byRole["roles/datastore.backupsViewer"].condition).toBeUndefined();
-    expect(byRole["roles/datastore.restoreAdmin"].condition.expression).toBe('resource.name == "projects/acme-shared-1/databases/app-dev"');
-    expect(bindings(json)).toHaveLength(3);
+    expect(bindings(json)).toHaveLength(2);
+    for (const role of ["roles/datastore.restoreAdmin", "roles/datastore.cloneAdmin"]) {
+      expectInputError((s) => new FirestoreDatabase(s, "db", { projectId, databaseId: "app-dev", locationId: "eur3" }).grant(team, role), "test/db", "role", role, "never matches");
+    }
   });
 
   test("the simulator agrees: the backup admin reaches the backups of every database, and nothing else", () => {
@@ -229,7 +230,6 @@ describe("backups belong to the project's locations, so backup roles are granted
     expect(stack).toOnlyGrantFirestoreAccess([
       { member: ci, database: `projects/${projectId}/databases/app-dev`, access: BACKUP_ADMIN },
       { member: team, database: `projects/${projectId}/databases/app-dev`, role: "roles/datastore.backupsViewer" },
-      { member: team, database: `projects/${projectId}/databases/app-dev`, role: "roles/datastore.restoreAdmin" },
     ]);
   });
 

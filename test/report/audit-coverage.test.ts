@@ -59,7 +59,7 @@ describe("the access report lists what each project logs and where it goes", () 
         "  - left out of this export:\n" +
         "    - `no-listen`: Listen streams of the web app are read-only noise; filter `",
     );
-    expect(section).toContain("- left out of the _Default log bucket (so stored nowhere in Cloud Logging):\n  - `no-listen`:");
+    expect(section).toContain("- left out of the _Default log bucket (so stored nowhere in this project; aggregated sinks above it still see them):\n  - `no-listen`:");
     expect(section).toContain("### acme-other-1\n\nNo Data Access audit config: reads and writes of its data are not logged.");
     expect(JSON.parse(report.toJson()).auditCoverage).toHaveLength(1);
   });
