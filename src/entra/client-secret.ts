@@ -29,13 +29,12 @@ export interface EntraClientSecretOptions {
   /**
    * Days between rotations, 1-60, and the overlap. Two passwords take turns: every period a
    * new password replaces the OLDER one and becomes the latest Secret Manager version, while
-   * the other, stored one period earlier, stays valid. So the password a rotation deletes was
-   * superseded in Secret Manager this many days before: a consumer that re-reads the secret
-   * at least once per period (e.g. Airflow's API server restarting or re-reading it) never
-   * holds a dead one. Periods are calendar-aligned, and rotation happens at the first `apply`
-   * in a new period, so apply on a schedule at least once per period (plantimestamp, Terraform
-   * 1.5+). Each password stays valid for three periods (at most 180 days), one period of grace
-   * for a late apply.
+   * the other, stored at the previous rotation, stays valid. Periods are calendar-aligned and a
+   * rotation happens at the first `apply` of a period (plantimestamp, Terraform 1.5+): with a
+   * daily scheduled apply the password a rotation deletes was superseded about this many days
+   * before, so a consumer that re-reads the secret once per period never holds a dead one;
+   * sparser applies shorten that by the gap between them. Each password stays valid for three
+   * periods (at most 180 days).
    * @default 60
    */
   readonly rotationDays?: number;
@@ -55,7 +54,8 @@ export interface EntraClientSecretProps extends EntraClientSecretOptions {
 /**
  * A rotating Entra client secret stored only in Google Secret Manager, with overlap: two
  * passwords (slots A and B) are replaced in turn, one per period, so there are always two
- * valid passwords, and the one a rotation retires was superseded a whole period earlier.
+ * valid passwords, and with daily applies the one a rotation retires was superseded about a
+ * period earlier (see rotationDays).
  * Each password's value is one secret version; the newest password is the latest version.
  */
 export class EntraClientSecret extends Construct {

@@ -117,7 +117,6 @@ export const IDENTIFIER_URI: InputRule<string> = {
 
 /** Client secrets: short-lived by policy (the FSI-ENTRA-003 guardrail enforces the same bound). */
 export const MAX_SECRET_VALIDITY_DAYS = 180;
-/** A password stays valid for two rotation periods (the overlap consumers need), so the period is at most half the cap. */
 /**
  * Two passwords take turns: each is replaced every two periods and stays valid for three
  * (one period of grace for a late apply), so three periods must fit in the maximum validity.

@@ -53,7 +53,7 @@ export const entraSecretRotation: StackRule = {
   explanation:
     "A client secret is stored in Terraform state and works from anywhere until it expires; federated credentials need " +
     "none. When a secret is unavoidable it must expire and be replaced on a short schedule.",
-  fix: "Prefer a federated identity credential; else set end_date = time_rotating.x.rotation_rfc3339 (rotation_days <= 180) and rotate_when_changed = { rotation = time_rotating.x.id }.",
+  fix: "Prefer a federated identity credential; else use EntraClientSecret (two passwords that take turns), or set end_date within 180 days of a time_rotating or time_static stamp and rotate_when_changed on what replaces it.",
   evaluate(stack: StackModel): RuleResult[] {
     return eachResource(stack, stack.ofType("azuread_application_password"), (password) => {
       const rotate = password.config.rotate_when_changed;
