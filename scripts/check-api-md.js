@@ -10,6 +10,9 @@ const root = path.resolve(__dirname, "..");
 const env = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: "1", JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" };
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
+// From an empty lib/, as `npm run build` does: check-package.js packs what this writes, and a
+// file of a moved module left in lib/ would be packed and checked though npm would not publish it.
+fs.rmSync(path.join(root, "lib"), { recursive: true, force: true });
 execFileSync(bin("jsii"), ["--silence-warnings=reserved-word"], { cwd: root, env, stdio: "inherit" });
 const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "api-md-")), "API.md");
 execFileSync(bin("jsii-docgen"), ["-o", tmp], { cwd: root, env, stdio: "inherit" });

@@ -180,7 +180,7 @@ function crossStackErrors(app: App): string[] {
   // configuration; without it the verdict would be a guess, so the CLI judges instead.
   if (models.some((m) => m === undefined)) return [];
   const { evaluate, failures } = engine();
-  return failures(evaluate(models as StackModel[], { crossStack: true, crossStackOnly: true })).map((f) => `[${f.stack === f.constructPath ? f.stack : f.constructPath}] ${describeFinding(f)}`);
+  return failures(evaluate(models as StackModel[], { crossStack: true, crossStackOnly: true })).map((f) => `[${f.stack}] ${describeFinding(f)}`);
 }
 
 /** JSON the rules read during this synth's validation, not yet written, per stack. */

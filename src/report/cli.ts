@@ -108,7 +108,9 @@ function check(args: Args, io: CliIo, cwd: string): number {
     if (fs.existsSync(reportFile) && fs.lstatSync(reportFile).isSymbolicLink()) throw new Error(`${reportFile}: is a symbolic link; refusing to write through it`);
     fs.writeFileSync(reportFile, formatReport(rules, findings));
   }
-  const files = new Map(stacks.map((s) => [s.name, s.file]));
+  // Code scanning resolves SARIF paths from the repository root, where the command runs.
+  const directory = fs.statSync(target).isDirectory();
+  const files = new Map(stacks.map((s) => [s.name, path.relative(cwd, directory ? path.join(target, s.file) : target).split(path.sep).join("/")]));
   const text =
     format === "json" ? formatJson(findings) : format === "sarif" ? formatSarif(rules, findings, (s) => files.get(s) ?? s) : formatText(findings);
   emit(io, text, args.out, cwd);

@@ -130,7 +130,7 @@ describe("FirestoreGuardrails Aspect", () => {
     };
     const failing = build(false);
     expect(synthError(failing)).toContain(
-      "[orders-dev/reader] [FSI-LOG-001] project acme-dev grants Firestore roles but no stack logs DATA_READ and DATA_WRITE for datastore.googleapis.com without exemptions (at orders-dev/reader). Fix: Declare google_project_iam_audit_config",
+      "[orders-dev] [FSI-LOG-001] project acme-dev grants Firestore roles but no stack logs DATA_READ and DATA_WRITE for datastore.googleapis.com without exemptions (at orders-dev/reader). Fix: Declare google_project_iam_audit_config",
     );
     expect(fs.existsSync(path.join(failing.outdir, "manifest.json"))).toBe(false);
 

@@ -82,8 +82,8 @@ describe("README", () => {
     const scripts = (JSON.parse(file("package.json")) as { scripts: Record<string, string> }).scripts;
     expect(scripts).toEqual({ synth: "cdktf synth", check: `${pkg.name} check cdktf.out`, test: "tsc --noEmit && jest" });
     expect(JSON.parse(file("cdktf.json")).app).toBe("npx tsx main.ts");
-    expect(file("jest.config.js")).toContain('setupFilesAfterEnv: ["<rootDir>/setup.js"]');
-    expect(file("setup.js")).toContain("setupFirestoreMatchers()");
+    expect(file("jest.config.js")).toContain('setupFilesAfterEnv: ["<rootDir>/setup.ts"]');
+    expect(file("setup.ts")).toContain("setupFirestoreMatchers()");
     const run = blocks.filter((b) => b.kind === "run").flatMap((b) => commands(b.text));
     expect(run).toEqual([["export", "CHECKPOINT_DISABLE=1"], ["npm", "run", "synth"], ["npm", "run", "check"], ["npm", "test"]]);
   });

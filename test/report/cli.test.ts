@@ -53,7 +53,8 @@ describe("cdktf-firestore-identity check", () => {
       expect.objectContaining({
         ruleId: "FSI-FS-001",
         suppressions: [{ kind: "inSource", justification: "dev only: analysts browse every dev database" }],
-        locations: [{ physicalLocation: { artifactLocation: { uri: "stacks/app-dev/cdk.tf.json" } }, logicalLocations: [{ fullyQualifiedName: "app-dev/analysts", kind: "resource" }] }],
+        // Relative to where the command runs (the repository root in CI), as code scanning resolves it.
+        locations: [{ physicalLocation: { artifactLocation: { uri: "test/fixtures/synth-output/stacks/app-dev/cdk.tf.json" } }, logicalLocations: [{ fullyQualifiedName: "app-dev/analysts", kind: "resource" }] }],
       }),
       expect.objectContaining({ ruleId: "FSI-ORG-001", level: "warning" }),
       expect.objectContaining({ ruleId: "FSI-LOG-001", level: "error" }),
