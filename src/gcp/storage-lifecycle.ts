@@ -28,11 +28,16 @@ export function storageLifecycleRules(
 ): StorageBucketLifecycleRule[] | undefined {
   const rules: StorageBucketLifecycleRule[] = [];
   let previous = 0;
+  let coldest = -1;
   (transitions ?? []).forEach((t, i) => {
     checkShape(site, `${property}.transitions[${i}]`, t, { ageDays: "whole-number", storageClass: "string" });
     check(site, `${property}.transitions[${i}].ageDays`, t.ageDays, AGE_DAYS);
     check(site, `${property}.transitions[${i}].storageClass`, t.storageClass, oneOf(COLDER_CLASSES));
     if (t.ageDays <= previous) throw inputError(site, `${property}.transitions[${i}].ageDays`, t.ageDays, "transitions must be listed by increasing age");
+    // Older objects move to colder classes; a warmer one later would cost more and buys nothing.
+    const rank = COLDER_CLASSES.indexOf(t.storageClass as (typeof COLDER_CLASSES)[number]);
+    if (rank <= coldest) throw inputError(site, `${property}.transitions[${i}].storageClass`, t.storageClass, `must be colder than ${COLDER_CLASSES[coldest]}, the class of the transition before (${COLDER_CLASSES.join(" < ")})`);
+    coldest = rank;
     previous = t.ageDays;
     rules.push({ action: { type: "SetStorageClass", storageClass: t.storageClass }, condition: { age: t.ageDays } });
   });

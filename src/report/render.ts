@@ -98,11 +98,17 @@ export function auditCoverageMarkdown(coverage: readonly ProjectAuditCoverage[],
  */
 export function copiesMarkdown(copies: readonly DatabaseCopy[]): string[] {
   if (copies.length === 0) return [];
-  const out = ["## Copies of the data", "", "Whoever can read an export reads the database's documents as of that export, whatever their Firestore grants.", ""];
+  const out = [
+    "## Copies of the data",
+    "",
+    "Whoever can read an export reads the database's documents as of that export, whatever their Firestore grants.",
+    "Besides the grants listed, Cloud Storage gives every new bucket's project owners and editors (and, by default, viewers) access through its convenience bindings (projectOwner, projectEditor, projectViewer), and the project's Firestore service agent reads and writes exports.",
+    "",
+  ];
   for (const c of copies) {
     out.push(`### ${c.location}: exports of ${databaseLabel(c.database)}`, "");
     if (c.readers.length === 0) {
-      out.push(`No grant in these stacks lets anyone read it (${c.stack}: ${c.address}); grants made elsewhere (folder, organization, console) are not seen here.`, "");
+      out.push(`No grant in these stacks lets anyone else read it (${c.stack}: ${c.address}); grants made elsewhere (folder, organization, console) are not seen here.`, "");
       continue;
     }
     out.push("| Who can read it | Role | Granted on | Condition | Stack |", "| --- | --- | --- | --- | --- |");

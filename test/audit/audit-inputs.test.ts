@@ -29,6 +29,7 @@ describe("bad audit input is refused with path, property, value and rule", () =>
     ["delete before retention ends", (s) => audit(s, storage({ deleteAfterDays: 10 })), "destination.deleteAfterDays", "10", "at least retentionDays (30)"],
     ["transition to an unknown class", (s) => audit(s, storage({ transitions: [{ ageDays: 10, storageClass: "FROZEN" }] })), "destination.transitions[0].storageClass", '"FROZEN"', "NEARLINE, COLDLINE, ARCHIVE"],
     ["transitions out of order", (s) => audit(s, storage({ transitions: [{ ageDays: 90, storageClass: "ARCHIVE" }, { ageDays: 30, storageClass: "NEARLINE" }] })), "destination.transitions[1].ageDays", "30", "increasing age"],
+    ["a warmer class after a colder one", (s) => audit(s, storage({ transitions: [{ ageDays: 30, storageClass: "ARCHIVE" }, { ageDays: 90, storageClass: "NEARLINE" }] })), "destination.transitions[1].storageClass", '"NEARLINE"', "must be colder than ARCHIVE"],
     ["missing destination", (s) => new FirestoreAuditLogging(s, "audit", { projectId } as any), "destination", "AuditLogDestination.bigQuery"],
     ["dataset id with hyphen", (s) => audit(s, AuditLogDestination.bigQuery({ datasetId: "firestore-audit" })), "test/audit", "destination.datasetId", '"firestore-audit"', "[A-Za-z0-9_]"],
     ["dataset id too long", (s) => audit(s, AuditLogDestination.bigQuery({ datasetId: "a".repeat(1025) })), "destination.datasetId", "1-1024"],

@@ -120,6 +120,11 @@ describe("FSI-ORG-001 federation needs the org policies", () => {
     expect(violations(federationOrgPolicies, new StackModel("platform-dev", json), w)).toEqual([
       expect.stringContaining("iam.disableAuditLoggingExemption is declared but not enforced"),
     ]);
+    // The project's own policy replaces its organization's: an enforcing one above does not help.
+    json.resource.google_org_policy_policy.org_level = { parent: "organizations/123", name: "organizations/123/policies/iam.disableAuditLoggingExemption", spec: { rules: [{ enforce: "TRUE" }] } };
+    expect(violations(federationOrgPolicies, new StackModel("platform-dev", json), w)).toEqual([
+      expect.stringContaining("iam.disableAuditLoggingExemption is declared but not enforced"),
+    ]);
   });
 });
 

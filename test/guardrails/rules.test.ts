@@ -172,6 +172,18 @@ describe("FSI-WIF-003 no principalSet for a whole pool", () => {
 });
 
 describe("FSI-FS-001 Firestore roles carry a database condition", () => {
+  test("backup-only roles are exempt on a project, not on a folder or organization", () => {
+    const stack = model({
+      google_project_iam_member: { project: { project: "acme-dev", role: "roles/datastore.backupsAdmin", member: SA } },
+      google_folder_iam_member: { folder: { folder: "folders/1", role: "roles/datastore.backupsAdmin", member: SA } },
+      google_organization_iam_member: { org: { org_id: "1", role: "roles/datastore.backupsViewer", member: SA } },
+    });
+    expect(verdicts(firestoreDatabaseCondition, stack)).toEqual({
+      "google_folder_iam_member.folder": N,
+      "google_organization_iam_member.org": N,
+    });
+  });
+
   test("condition naming a database (literal or referenced) complies", () => {
     const stack = model({
       google_project_iam_member: {

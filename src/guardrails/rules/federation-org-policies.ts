@@ -10,9 +10,13 @@ function reaches(policy: OrgPolicyModel, project: string): boolean {
 
 /** What is wrong with the project's policies for one constraint, or undefined. */
 function problem(constraint: string, policies: readonly OrgPolicyModel[], providers: readonly ProviderModel[]): string | undefined {
-  const own = policies.filter((p) => p.constraint === constraint);
+  const declared = policies.filter((p) => p.constraint === constraint);
+  // The project's own policy replaces what its folder or organization sets (unless it inherits,
+  // which these policies do not declare), so a project policy that does not enforce wins.
+  const atProject = declared.filter((p) => p.parent.startsWith("projects/"));
+  const own = atProject.length > 0 ? atProject : declared;
   if (own.length === 0) return `no ${constraint} policy`;
-  if (constraint !== WORKLOAD_IDENTITY_POOL_PROVIDERS) return own.some((p) => p.enforced) ? undefined : `${constraint} is declared but not enforced`;
+  if (constraint !== WORKLOAD_IDENTITY_POOL_PROVIDERS) return own.every((p) => p.enforced) ? undefined : `${constraint} is declared but not enforced`;
   const allowed = new Set(own.flatMap((p) => p.allowedValues ?? []));
   if (!own.some((p) => p.allowedValues !== undefined || p.denyAll)) return `${constraint} does not restrict the issuers`;
   const missing = [...new Set(providers.map((p) => p.issuer))].filter((i) => i !== "" && !i.includes("${") && !allowed.has(i)).sort();
