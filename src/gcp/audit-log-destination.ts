@@ -14,7 +14,7 @@ import {
   STORAGE_RETENTION_DAYS,
   TABLE_EXPIRATION_DAYS,
 } from "./audit-rules";
-import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
+import { KMS_KEY_NAME, PROJECT_ID, storageKeyLocationProblem } from "./gcp-rules";
 import { IAM_ROLES } from "./iam-roles";
 import { StorageClassTransition, storageLifecycleRules } from "./storage-lifecycle";
 
@@ -201,6 +201,8 @@ export class AuditLogDestination {
       check(site, "destination.retentionDays", options.retentionDays, STORAGE_RETENTION_DAYS);
       const project = checkOptional(site, "destination.projectId", options.projectId, PROJECT_ID) ?? sinkProject;
       const key = kmsKey(site, options);
+      const keyProblem = key === undefined ? undefined : storageKeyLocationProblem(options.location, key);
+      if (keyProblem !== undefined) throw inputError(site, "destination.kmsKeyName", key, keyProblem);
       const lifecycleRule = storageLifecycleRules(site, "destination", options.retentionDays, options.transitions, options.deleteAfterDays);
       const { StorageBucket, StorageBucketIamMember } = storageBindings();
       const bucket = new StorageBucket(scope, "Bucket", {

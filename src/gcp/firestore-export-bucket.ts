@@ -7,7 +7,7 @@ import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
 import { DATA_LOCATION, STORAGE_BUCKET_NAME, STORAGE_RETENTION_DAYS } from "./audit-rules";
 import { IFirestoreDatabase } from "./firestore-database";
-import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
+import { KMS_KEY_NAME, PROJECT_ID, storageKeyLocationProblem } from "./gcp-rules";
 import { StorageClassTransition, storageLifecycleRules } from "./storage-lifecycle";
 
 export interface FirestoreExportBucketProps {
@@ -92,6 +92,8 @@ export class FirestoreExportBucket extends Construct {
     check(this, "location", props.location, DATA_LOCATION);
     check(this, "retentionDays", props.retentionDays, STORAGE_RETENTION_DAYS);
     const key = checkOptional(this, "kmsKeyName", props.kmsKeyName, KMS_KEY_NAME);
+    const keyProblem = key === undefined ? undefined : storageKeyLocationProblem(props.location, key);
+    if (keyProblem !== undefined) throw inputError(this, "kmsKeyName", key, keyProblem);
     const lifecycleRule = storageLifecycleRules(this, "", props.retentionDays, props.transitions, props.deleteAfterDays);
     this.url = `gs://${this.bucketName}`;
 

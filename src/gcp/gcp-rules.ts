@@ -138,3 +138,17 @@ export const KMS_KEY_NAME: InputRule<string> = pattern(
   /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/,
   "KMS key must be projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY (a key, not a key version)",
 );
+
+/**
+ * A Cloud Storage bucket's customer-managed key must live where the bucket does: a region's
+ * key for a regional bucket, the `us`, `europe` or `asia` multi-region key for the US, EU or
+ * ASIA bucket (Cloud Storage "Customer-managed encryption keys", key location). Dual-region
+ * buckets are not judged here. Returns the mismatch, or undefined.
+ */
+export function storageKeyLocationProblem(bucketLocation: string, kmsKeyName: string): string | undefined {
+  if (bucketLocation.includes("${") || kmsKeyName.includes("${")) return undefined;
+  const keyLocation = kmsKeyName.split("/")[3];
+  const location = bucketLocation.toLowerCase();
+  const wanted = ({ us: "us", eu: "europe", asia: "asia" } as Record<string, string>)[location] ?? (/^[a-z]+-[a-z]+[0-9]+$/.test(location) ? location : undefined);
+  return wanted === undefined || keyLocation === wanted ? undefined : `must be a key in KMS location ${wanted}, where bucket location ${bucketLocation} keeps its data`;
+}

@@ -81,6 +81,10 @@ describe("FirestoreExportBucket", () => {
     expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), bucketName: "Acme" }), "test/b", "bucketName", '"Acme"');
     expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), retentionDays: 0 }), "test/b", "retentionDays", "0");
     expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), kmsKeyName: "my-key" }), "test/b", "kmsKeyName", '"my-key"', "cryptoKeys");
+    // Cloud Storage takes a key from the bucket's own location only.
+    const usKey = "projects/acme-kms/locations/us/keyRings/exports/cryptoKeys/orders";
+    expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), location: "EU", kmsKeyName: usKey }), "test/b", "kmsKeyName", usKey, "KMS location europe");
+    expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), location: "europe-west1", kmsKeyName: usKey }), "test/b", "kmsKeyName", "KMS location europe-west1");
     expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: { projectId } as any }), "test/b", "database", "FirestoreDatabase");
     expectInputError((s) => new FirestoreExportBucket(s, "b", { ...props, database: db(s), deleteAfterDays: 3 }), "test/b", "deleteAfterDays", "at least retentionDays (7)");
   });
