@@ -3,6 +3,7 @@ import { celValuesQuoted } from "../../src/guardrails/rules/cel-values-quoted";
 import { entraAssignmentRequired } from "../../src/guardrails/rules/entra-assignment-required";
 import { entraNoImplicitGrant } from "../../src/guardrails/rules/entra-no-implicit-grant";
 import { entraSecretRotation } from "../../src/guardrails/rules/entra-secret-rotation";
+import { federationAuditLogging } from "../../src/guardrails/rules/federation-audit-logging";
 import { firestoreAuditLogging } from "../../src/guardrails/rules/firestore-audit-logging";
 import { firestoreDatabaseCondition } from "../../src/guardrails/rules/firestore-database-condition";
 import { noBasicRoles } from "../../src/guardrails/rules/no-basic-roles";
@@ -168,6 +169,36 @@ describe("FSI-WIF-003 no principalSet for a whole pool", () => {
       google_project_iam_binding: { b: { role: "roles/datastore.viewer", members: ["principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/ci/*"] } },
     });
     expect(Object.values(verdicts(noWholePoolPrincipalSet, stack))).toEqual([N, N]);
+  });
+});
+
+describe("FSI-LOG-005 the federation step is logged where it happens", () => {
+  const provider = { project: "acme-ci", workload_identity_pool_id: "ci", workload_identity_pool_provider_id: "bk", attribute_condition: "true", oidc: [{ issuer_uri: "https://agent.buildkite.com" }] };
+  const impersonation = {
+    service_account_id: "projects/acme-dev/serviceAccounts/deployer@acme-dev.iam.gserviceaccount.com",
+    role: "roles/iam.workloadIdentityUser",
+    member: "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/attribute.pipeline/acme/deploy",
+  };
+  const audit = (project: string, service: string, exempted: string[] = []) => ({ project, service, audit_log_config: [{ log_type: "ADMIN_READ", exempted_members: exempted }] });
+  const workload = model({ google_iam_workload_identity_pool_provider: { bk: provider }, google_service_account_iam_member: { imp: impersonation } }, {}, "ci-dev");
+
+  test("exchanges are logged in the pool's project, impersonation in the account's, from any stack", () => {
+    const platform = model({ google_project_iam_audit_config: { sts: audit("acme-ci", "sts.googleapis.com"), iam: audit("acme-dev", "iam.googleapis.com") } }, {}, "platform-dev");
+    expect(verdicts(federationAuditLogging, workload, platform)).toEqual({
+      "google_iam_workload_identity_pool_provider.bk": C,
+      "google_service_account_iam_member.imp": C,
+      "stack:platform-dev": NA,
+    });
+  });
+
+  test("the database's project logging both does not cover a pool elsewhere; exemptions do not count; allServices does", () => {
+    const wrongProject = model({ google_project_iam_audit_config: { sts: audit("acme-dev", "sts.googleapis.com"), iam: audit("acme-dev", "iam.googleapis.com", ["user:ops@acme.example"]) } }, {}, "platform-dev");
+    expect(violations(federationAuditLogging, workload, wrongProject)).toEqual([
+      expect.stringContaining("project acme-ci does not log token exchanges (ADMIN_READ on sts.googleapis.com)"),
+      expect.stringContaining("project acme-dev does not log impersonation (ADMIN_READ on iam.googleapis.com)"),
+    ]);
+    const all = model({ google_project_iam_audit_config: { a: audit("acme-ci", "allServices"), b: audit("acme-dev", "allServices") } }, {}, "platform-dev");
+    expect(violations(federationAuditLogging, workload, all)).toEqual([]);
   });
 });
 

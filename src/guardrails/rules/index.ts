@@ -6,6 +6,7 @@ import { entraNoImplicitGrant } from "./entra-no-implicit-grant";
 import { entraSecretRotation } from "./entra-secret-rotation";
 import { exportBucketProtected } from "./export-bucket-protected";
 import { exportReadersReadDatabase } from "./export-readers-read-database";
+import { federationAuditLogging } from "./federation-audit-logging";
 import { federationOrgPolicies } from "./federation-org-policies";
 import { firestoreAuditLogging } from "./firestore-audit-logging";
 import { firestoreDatabaseCondition } from "./firestore-database-condition";
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   celValuesQuoted,
   firestoreDatabaseCondition,
   firestoreAuditLogging,
+  federationAuditLogging,
   sinkWriterGranted,
   sinkBucketRetention,
   sinkBucketPublicAccess,
