@@ -1,6 +1,6 @@
 import { StackModel } from "../../analysis/terraform-json";
-import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notApplicable } from "../rule";
-import { pins, sharedIssuerOf } from "./shared-issuer-pinned";
+import { GuardrailLevel, RuleResult, StackRule } from "../rule";
+import { judgeSharedIssuerProviders } from "./shared-issuer-pinned";
 
 export const sharedIssuerPinnedById: StackRule = {
   id: "FSI-WIF-004",
@@ -8,21 +8,11 @@ export const sharedIssuerPinnedById: StackRule = {
   level: GuardrailLevel.WARNING,
   description: "Providers for shared issuers pin the organization or owner by its immutable id (Buildkite organization_id, GitHub repository_owner_id).",
   explanation:
-    "Buildkite organization slugs and GitHub owner names can be given up and registered again by someone else, who then " +
-    "passes a name-only condition; the UUID or numeric id of the organization is never reused.",
+    "Names change hands: a GitHub owner name freed by a rename or deletion can be registered by someone else (Google's " +
+    "guidance on GitHub warns of cybersquatting), and Buildkite calls slugs mutable. Whoever holds the name then passes a " +
+    "name-only condition; the UUID or numeric id is never reused.",
   fix: "Pass organizationId to addBuildkiteProvider or ownerId to addGitHubActionsProvider.",
   evaluate(stack: StackModel): RuleResult[] {
-    const results: RuleResult[] = [];
-    for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
-      const shared = sharedIssuerOf(p);
-      if (!shared) continue;
-      const condition = typeof p.config.attribute_condition === "string" ? p.config.attribute_condition : "";
-      results.push(
-        shared.ids.some((claim) => pins(condition, claim))
-          ? compliant(stack, p)
-          : nonCompliant(stack, p, `${shared.service} provider's attribute_condition names the organization but not its id (${shared.ids.join(" or ")})`),
-      );
-    }
-    return results.length > 0 ? results : [notApplicable(stack)];
+    return judgeSharedIssuerProviders(stack, (s) => s.ids, (s) => `${s.service} provider's attribute_condition names the organization but not its id (${s.ids.join(" or ")})`);
   },
 };

@@ -36,17 +36,20 @@ export const sharedIssuerPinned: StackRule = {
     "lets pipelines of other organizations in.",
   fix: "Add assertion.organization_slug == \"ORG\" (Buildkite) or assertion.repository_owner_id == \"ID\" (GitHub) to the condition.",
   evaluate(stack: StackModel): RuleResult[] {
-    const results: RuleResult[] = [];
-    for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
-      const shared = sharedIssuerOf(p);
-      if (!shared) continue;
-      const condition = typeof p.config.attribute_condition === "string" ? p.config.attribute_condition : "";
-      results.push(
-        shared.claims.some((claim) => pins(condition, claim))
-          ? compliant(stack, p)
-          : nonCompliant(stack, p, `${shared.service} provider's attribute_condition does not compare ${shared.claims.join(" or ")}`),
-      );
-    }
-    return results.length > 0 ? results : [notApplicable(stack)];
+    return judgeSharedIssuerProviders(stack, (s) => s.claims, (s) => `${s.service} provider's attribute_condition does not compare ${s.claims.join(" or ")}`);
   },
 };
+
+type SharedIssuer = (typeof SHARED_ISSUERS)[number];
+
+/** One verdict per provider of a shared issuer: compliant when its condition pins one of `claims`. */
+export function judgeSharedIssuerProviders(stack: StackModel, claims: (s: SharedIssuer) => readonly string[], message: (s: SharedIssuer) => string): RuleResult[] {
+  const results: RuleResult[] = [];
+  for (const p of stack.ofType("google_iam_workload_identity_pool_provider")) {
+    const shared = sharedIssuerOf(p);
+    if (!shared) continue;
+    const condition = typeof p.config.attribute_condition === "string" ? p.config.attribute_condition : "";
+    results.push(claims(shared).some((claim) => pins(condition, claim)) ? compliant(stack, p) : nonCompliant(stack, p, message(shared)));
+  }
+  return results.length > 0 ? results : [notApplicable(stack)];
+}
