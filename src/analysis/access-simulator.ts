@@ -1,11 +1,13 @@
-import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { ConditionVerdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
+import { AccessRequest, validateRequest } from "./access-request";
 import { ParsedMember, PoolRef, parseMember } from "./members";
-import { ACCESS_LEVEL_PERMISSIONS, GET_ACCESS_TOKEN, isLocationScoped } from "./role-permissions";
+import { GET_ACCESS_TOKEN, isLocationScoped } from "./role-permissions";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
 import { StackModel } from "./terraform-json";
 import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, audiences } from "./token-admission";
+
+export { AccessRequest } from "./access-request";
 
 /** The simulator's answer. */
 export enum AccessDecision {
@@ -13,27 +15,6 @@ export enum AccessDecision {
   DENIED = "denied",
   /** Something on the way cannot be evaluated offline; the reasons say what. Never a guessed denial. */
   UNKNOWN = "unknown",
-}
-
-/** One question: may this identity do this in this database? */
-export interface AccessRequest {
-  /**
-   * The decoded claims of an OIDC token (JWT payload), `iss` and `aud` included: a
-   * Buildkite, GitHub Actions, Entra ID or GKE token, or any issuer a provider trusts.
-   */
-  readonly token?: { [claim: string]: any };
-  /** A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too). */
-  readonly member?: string;
-  /** Google groups (emails) the member belongs to; IAM resolves groups, the configuration cannot. */
-  readonly groups?: string[];
-  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
-  readonly database: string;
-  /** One permission, e.g. `datastore.entities.update`. Give this or access. */
-  readonly permission?: string;
-  /** An access level: every permission it stands for must be allowed. */
-  readonly access?: FirestoreAccessLevel;
-  /** request.time for time-bound conditions (ISO 8601). @default now */
-  readonly time?: string;
 }
 
 /** What kind of link a step is. */
@@ -492,39 +473,4 @@ function mergeChains(chains: SimulatedAccessChain[]): SimulatedAccessChain[] {
     byKey.set(key, prior ? { ...prior, permissions: [...new Set([...prior.permissions, ...c.permissions])] } : c);
   }
   return [...byKey.values()];
-}
-
-const PERMISSION = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$/;
-
-function validateRequest(request: AccessRequest): { database: string; permissions: string[]; time: Date } {
-  const where = "AccessSimulator.explain";
-  if (request === null || typeof request !== "object") throw new Error(`${where}: expected a request { token? | member?, database, permission? | access? }, got ${String(request)}`);
-  if (typeof request.database !== "string" || !parseDatabaseName(request.database)) {
-    throw new Error(`${where}: invalid database ${JSON.stringify(request.database)}: must be "projects/PROJECT_ID/databases/DATABASE_ID"`);
-  }
-  if (request.token === undefined && request.member === undefined) throw new Error(`${where}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
-  if (request.token !== undefined && (request.token === null || typeof request.token !== "object" || Array.isArray(request.token))) {
-    throw new Error(`${where}: invalid token: must be the decoded claims object (JWT payload), got ${Array.isArray(request.token) ? "an array" : typeof request.token}`);
-  }
-  if (request.member !== undefined && (typeof request.member !== "string" || parseMember(request.member).kind === "other")) {
-    throw new Error(`${where}: invalid member ${JSON.stringify(request.member)}: must be user:EMAIL, group:EMAIL, serviceAccount:EMAIL or a principal:// member`);
-  }
-  if (request.groups !== undefined && (!Array.isArray(request.groups) || !request.groups.every((g) => typeof g === "string"))) {
-    throw new Error(`${where}: invalid groups: must be an array of group emails`);
-  }
-  if ((request.permission === undefined) === (request.access === undefined)) throw new Error(`${where}: give exactly one of permission (e.g. "datastore.entities.update") or access (a FirestoreAccessLevel)`);
-  let permissions: string[];
-  if (request.permission !== undefined) {
-    if (typeof request.permission !== "string" || !PERMISSION.test(request.permission)) {
-      throw new Error(`${where}: invalid permission ${JSON.stringify(request.permission)}: must look like service.resource.verb, e.g. datastore.entities.update`);
-    }
-    permissions = [request.permission];
-  } else {
-    const level = Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_PERMISSIONS, String(request.access)) ? ACCESS_LEVEL_PERMISSIONS[request.access as FirestoreAccessLevel] : undefined;
-    if (!level) throw new Error(`${where}: invalid access ${JSON.stringify(request.access)}: must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
-    permissions = [...level];
-  }
-  const time = request.time === undefined ? new Date() : new Date(request.time);
-  if (Number.isNaN(time.getTime())) throw new Error(`${where}: invalid time ${JSON.stringify(request.time)}: must be an ISO 8601 timestamp`);
-  return { database: request.database, permissions, time };
 }

@@ -1,6 +1,6 @@
 import { AccessDecision, AccessSimulator } from "../../src";
 import { celSyntaxError } from "../../src/core/cel";
-import { main } from "../../src/report/cli";
+import { main } from "../../src/cli/main";
 import { entraV1Token, githubToken, providerAudience } from "../fixtures/tokens";
 
 const DB = "projects/p/databases/app";

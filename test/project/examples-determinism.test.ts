@@ -5,7 +5,7 @@ import { App } from "cdktf";
 import { loadExamplesConfig } from "../../examples/config";
 import { buildExamplesApp } from "../../examples/main";
 import { AccessReport, FindingStatus, FirestoreGuardrails } from "../../src";
-import { main } from "../../src/report/cli";
+import { main } from "../../src/cli/main";
 
 function synthToDir(): { dir: string; files: Map<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), "examples-"));

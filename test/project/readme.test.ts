@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs
 import { tmpdir } from "os";
 import { join } from "path";
 import { FirestoreGuardrails } from "../../src";
-import { main } from "../../src/report/cli";
+import { main } from "../../src/cli/main";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { readmeBlocks, commands } = require("../../scripts/readme-blocks") as {

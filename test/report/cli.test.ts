@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/report/cli";
+import { main } from "../../src/cli/main";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 const INSECURE = path.join(FIXTURES, "insecure", "cdk.tf.json");

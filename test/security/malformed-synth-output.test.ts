@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { main } from "../../src/report/cli";
+import { main } from "../../src/cli/main";
 
 /** The CLI on synth output that is truncated, hand-broken or hostile: a clear message naming the file, never exit 0. */
 function run(...argv: string[]): { code: number; out: string; err: string } {
