@@ -19,7 +19,34 @@ if (!checkout) {
   console.error("usage: node scripts/update-role-permissions.js <iam-dataset checkout>");
   process.exit(2);
 }
-const KEPT = /^(datastore\.[A-Za-z]+\.[A-Za-z]+|iam\.serviceAccounts\.(getAccessToken|getOpenIdToken|actAs|implicitDelegation|signBlob|signJwt)|storage\.objects\.(get|list))$/;
+// What the simulator evaluates (Firestore data, acting as an account, reading exports), what
+// the escalation search looks for (deploying code that runs as an account, changing IAM,
+// minting keys; leads from RhinoSecurityLabs/GCP-IAM-Privilege-Escalation checked against
+// Google's service-account-permissions page) and what drift judges (administering pools and
+// providers, changing any IAM policy this library writes).
+const KEPT = new RegExp(
+  "^(" +
+    [
+      "datastore\\.[A-Za-z]+\\.[A-Za-z]+",
+      "iam\\.serviceAccounts\\.(getAccessToken|getOpenIdToken|actAs|implicitDelegation|signBlob|signJwt|setIamPolicy)",
+      "iam\\.serviceAccountKeys\\.create",
+      "iam\\.roles\\.update",
+      "iam\\.workloadIdentityPools\\.[A-Za-z]+",
+      "iam\\.workloadIdentityPoolProviders\\.[A-Za-z]+",
+      "iam\\.denypolicies\\.[A-Za-z]+",
+      "resourcemanager\\.(projects|folders|organizations)\\.setIamPolicy",
+      "storage\\.objects\\.(get|list)",
+      "storage\\.buckets\\.setIamPolicy",
+      "run\\.(services|jobs)\\.(create|update)",
+      "run\\.jobs\\.runWithOverrides",
+      "cloudfunctions\\.functions\\.(create|update)",
+      "cloudbuild\\.builds\\.create",
+      "compute\\.instances\\.(create|setServiceAccount|setMetadata)",
+      "container\\.pods\\.create",
+      "deploymentmanager\\.deployments\\.create",
+    ].join("|") +
+    ")$",
+);
 const dir = path.join(checkout, "gcp", "roles");
 const roles = {};
 for (const file of fs.readdirSync(dir).sort()) {
@@ -30,7 +57,7 @@ for (const file of fs.readdirSync(dir).sort()) {
 let commit = "unknown";
 let date = "unknown";
 try {
-  [commit, date] = execFileSync("git", ["-C", checkout, "log", "-1", "--format=%H %cs", "--", "gcp/roles"], { encoding: "utf8" }).trim().split(" ");
+  [commit, date] = process.env.IAM_DATASET_COMMIT ? [process.env.IAM_DATASET_COMMIT, process.env.IAM_DATASET_DATE] : execFileSync("git", ["-C", checkout, "log", "-1", "--format=%H %cs", "--", "gcp/roles"], { encoding: "utf8" }).trim().split(" ");
 } catch {
   // A copy without git history still regenerates; the header then says so.
 }
@@ -43,10 +70,13 @@ const out = `/*
  * as mirrored by https://github.com/iann0036/iam-dataset (gcp/roles/*.json), commit ${commit},
  * dated ${date}.
  *
- * Every predefined role that holds at least one of the permissions the access simulator
- * evaluates, with those permissions only: \`datastore.*\`, the service account permissions
- * \`iam.serviceAccounts.{getAccessToken,getOpenIdToken,actAs,implicitDelegation,signBlob,signJwt}\`,
- * and \`storage.objects.{get,list}\` (who can read a database's export files).
+ * Every predefined role that holds at least one of the permissions the analysis evaluates,
+ * with those permissions only (scripts/update-role-permissions.js, KEPT): \`datastore.*\`, the
+ * service account permissions that act as an account or change who can, key creation, the
+ * deploy permissions that run code as an account (Cloud Run, Functions, Build, Compute, GKE
+ * pods, Deployment Manager), IAM policy changes on projects, folders, organizations, accounts
+ * and buckets, pool and provider administration, deny policies, custom role updates, and
+ * \`storage.objects.{get,list}\` (who can read a database's export files).
  * A predefined role missing here holds none of them (${names.length} of the roles in the source do).
  */
 
