@@ -4,7 +4,7 @@ import type { ProjectIamAuditConfig } from "@cdktf/provider-google/lib/project-i
 import { TerraformResource } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IPrincipal } from "../core/principal";
-import { check, checkEach, checkOptional, checkShape, checkText, checkUnique, checkWrittenInCode, inputError, isUnresolved, literalParts, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkText, checkUnique, checkWrittenInCode, inputError, literalParts, oneOf } from "../core/validate";
 import { AuditLogDestination, AuditLogDestinationKind } from "./audit-log-destination";
 import {
   AUDIT_METHOD_NAME,
@@ -117,10 +117,7 @@ function principalEmails(site: Construct, exclusion: AuditLogExclusion, index: n
     const m = /^(user|serviceAccount):(.+)$/s.exec(p.iamMember);
     // Quotes, backslashes and spaces never occur in an email; written in the code, they are a mistake to name.
     if (!m || /["\\\s]/.test(literalParts(m[2]))) {
-      const rule = isUnresolved(p.iamMember) && !m
-        ? "must start with user: or serviceAccount: written in the code (e.g. Principal.serviceAccount(variable.stringValue)): entries name the caller by email, never by group or federated set, and a member type Terraform fills in could be either"
-        : "must be a user or service account whose email has no quote, backslash or space: entries name the caller by email, never by group or federated set";
-      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, rule);
+      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, "must be a user or service account (user: or serviceAccount: written in the code) whose email has no quote, backslash or space: entries name the caller by email, never by group or federated set");
     }
     return m[2];
   });
