@@ -267,6 +267,10 @@ export function checkType(site: InputSite, property: string, value: unknown, typ
   checkWholeUnicode(site, property, value);
   // A list Terraform fills in is still an array (of one token); a token string where a list belongs is a mistake.
   const arrayType = base.endsWith("[]");
+  // A string token (variable.stringValue) where a number belongs is text Terraform would have to convert; a number token is a number.
+  if (base === "number" && typeof value === "string") {
+    throw inputError(site, property, value, `${TYPE_RULES.number.rule}${isUnresolved(value) ? " (this is a string Terraform fills in: pass a number token, e.g. variable.numberValue)" : ""}`);
+  }
   if (base !== "whole-number" && isUnresolved(value) && (!arrayType || Array.isArray(value))) {
     checkTokenMarkers(site, property, value);
     return;
