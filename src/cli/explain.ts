@@ -4,6 +4,7 @@ import { parseArgs } from "util";
 import { AccessRequest, validateRequest } from "../analysis/access-request";
 import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { show } from "../core/validate";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
@@ -49,7 +50,7 @@ export const explainCommand: Command = {
       }
     }
     if (values.access !== undefined && !(Object.values(FirestoreAccessLevel) as string[]).includes(values.access)) {
-      throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${values.access}`);
+      throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${show(values.access)}`);
     }
     refuseTogether(values.token !== undefined && values.member !== undefined, "--token", "--member", "a request comes from one identity: the token's, or the member's");
     refuseTogether(values.token !== undefined && values.group !== undefined, "--token", "--group", "a federated identity's groups are what its provider maps into google.groups from the token");

@@ -1,4 +1,5 @@
 import { TerraformVariable } from "cdktf";
+import * as fc from "fast-check";
 import { AuditLogDestination, FirestoreAccessLevel, FirestoreAuditLogging, FirestoreDatabase, FirestoreExportBucket, Principal, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { expectInputError, resourcesOf, stackWith, synthJson } from "../support/synth";
 
@@ -57,6 +58,30 @@ describe("values the services cannot take", () => {
     // Control: a whole surrogate pair (an emoji) is one character, and JSON carries it.
     stackWith((s) => expect(() => new WorkloadServiceAccount(s, "sa", { projectId, accountId: "deployer", description: "reads orders \u{1F4E6}" })).not.toThrow());
   });
+});
+
+test("a lone surrogate anywhere in a text or identifier input is refused, one rule for all (property)", () => {
+  const db = (s: any) => FirestoreDatabase.fromExisting(s, "db", { projectId });
+  const pool = (s: any) => new WorkloadIdentityPool(s, "pool", { projectId, poolId: "ci-pool" });
+  const fields: Array<[string, (s: any, v: string) => unknown]> = [
+    ["poolId", (s, v) => new WorkloadIdentityPool(s, "pool", { projectId, poolId: v })],
+    ["description", (s, v) => new WorkloadIdentityPool(s, "pool", { projectId, poolId: "ci-pool", description: v })],
+    ["organizationSlug", (s, v) => pool(s).addBuildkiteProvider("bk", { organizationSlug: v })],
+    ["pipelineSlugs[0]", (s, v) => pool(s).addBuildkiteProvider("bk", { organizationSlug: "acme", pipelineSlugs: [v] })],
+    ["owner", (s, v) => pool(s).addGitHubActionsProvider("gh", { owner: v })],
+    ["databaseId", (s, v) => FirestoreDatabase.fromExisting(s, "db", { projectId, databaseId: v })],
+    ["principal", (s, v) => db(s).grantRead({ iamMember: `user:${v}@acme.example`, principalName: "p" })],
+    ["exclusions[0].methods[0]", (s, v) => new FirestoreAuditLogging(s, "audit", { projectId, destination: storage({}), exclusions: [{ name: "x", description: "noise we do not keep", methods: [v] }] })],
+    ["options.description", (s, v) => audit(s, AuditLogDestination.bigQuery({ datasetId: "audit", description: v }))],
+  ];
+  const lone = fc.constantFrom("\uD800", "\uDBFF", "\uDC00", "\uDFFF");
+  fc.assert(
+    fc.property(fc.constantFrom(...fields), fc.stringMatching(/^[a-z][a-z0-9-]{3,10}$/), lone, fc.nat(), ([property, build], base, half, at) => {
+      const i = at % (base.length + 1);
+      expectInputError((s) => build(s, base.slice(0, i) + half + base.slice(i)), property.split("[")[0], "lone UTF-16 surrogate");
+    }),
+    { numRuns: 120, seed: 23 },
+  );
 });
 
 describe("crashes and wrong blame", () => {
