@@ -24,7 +24,7 @@ export interface AccessRequest {
   readonly permission?: string;
   /** An access level: every permission it stands for must be allowed. */
   readonly access?: FirestoreAccessLevel;
-  /** request.time for time-bound conditions (ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z). @default now */
+  /** request.time for time-bound conditions (ISO 8601). @default now */
   readonly time?: string;
 }
 
