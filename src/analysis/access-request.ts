@@ -1,7 +1,11 @@
+import { EMAIL } from "../core/formats";
+import { show } from "../core/validate";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { DATABASE_ID, DATASTORE_PERMISSION } from "../gcp/firestore-rules";
 import { parseDatabaseName } from "./conditions";
 import { parseMember } from "./members";
 import { ACCESS_LEVEL_PERMISSIONS } from "./role-permissions";
+import { validateTokenClaims } from "./token-claims";
 
 /** One question: may this identity do this in this database? */
 export interface AccessRequest {
@@ -24,37 +28,77 @@ export interface AccessRequest {
   readonly time?: string;
 }
 
-const PERMISSION = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$/;
+const WHERE = "AccessSimulator.explain";
+
+/** A request no caller can make: the field, what was there (cut as construct errors cut it) and the rule. */
+function invalid(field: string, value: unknown, rule: string): Error {
+  return new Error(`${WHERE}: invalid ${field} ${value === undefined ? "(missing)" : show(value)}: ${rule}`);
+}
+
+/**
+ * RFC 3339's date-time (the ISO 8601 profile Google's APIs and IAM's request.time use): a
+ * date, a time and an offset. `1` or `2030-01-01` name no instant a request happens at.
+ * https://www.rfc-editor.org/rfc/rfc3339#section-5.6
+ */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The project as IAM conditions name it: lower-case letters, digits and hyphens (PROJECT_ID
+ * is the rule for creating one; older and test projects are looser), or a legacy
+ * domain-scoped `example.com:project`.
+ */
+const PROJECT_IN_NAME = /^([a-z0-9-]+(\.[a-z0-9-]+)+:)?[a-z0-9][a-z0-9-]{0,62}$/;
+
+const MEMBER_RULE =
+  "must be user:EMAIL, group:EMAIL, serviceAccount:EMAIL, domain:DOMAIN or a principal:// / principalSet:// member of a workload identity pool, as IAM names members";
+
+function checkMember(member: unknown): void {
+  if (typeof member !== "string") throw invalid("member", member, `must be a string: ${MEMBER_RULE}`);
+  const parsed = parseMember(member);
+  if (parsed.kind === "other") throw invalid("member", member, MEMBER_RULE);
+  if (parsed.kind === "google" && parsed.type !== "domain" && !EMAIL.test(member.slice(member.indexOf(":") + 1))) {
+    throw invalid("member", member, `${parsed.type}: ${EMAIL.rule}`);
+  }
+  if (parsed.kind === "google" && parsed.type === "domain" && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(parsed.value)) throw invalid("member", member, "domain: must be a domain name like example.com");
+}
+
+function checkDatabase(database: unknown): void {
+  const rule = 'must be "projects/PROJECT_ID/databases/DATABASE_ID" with a Google Cloud project id and a Firestore database id';
+  if (typeof database !== "string") throw invalid("database", database, rule);
+  const parsed = parseDatabaseName(database);
+  if (!parsed) throw invalid("database", database, rule);
+  if (!PROJECT_IN_NAME.test(parsed.project)) throw invalid("database", database, "the project must be a project id: lower-case letters, digits and hyphens");
+  if (!DATABASE_ID.test(parsed.database)) throw invalid("database", database, DATABASE_ID.rule);
+}
 
 export function validateRequest(request: AccessRequest): { database: string; permissions: string[]; time: Date } {
-  const where = "AccessSimulator.explain";
-  if (request === null || typeof request !== "object") throw new Error(`${where}: expected a request { token? | member?, database, permission? | access? }, got ${String(request)}`);
-  if (typeof request.database !== "string" || !parseDatabaseName(request.database)) {
-    throw new Error(`${where}: invalid database ${JSON.stringify(request.database)}: must be "projects/PROJECT_ID/databases/DATABASE_ID"`);
+  if (request === null || typeof request !== "object") throw new Error(`${WHERE}: expected a request { token? | member?, database, permission? | access? }, got ${show(request)}`);
+  checkDatabase(request.database);
+  if (request.token === undefined && request.member === undefined) throw new Error(`${WHERE}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
+  if (request.token !== undefined && request.member !== undefined) {
+    throw invalid("member", request.member, "cannot be given with token: a request comes from one identity, and a token's identity is what the provider maps from it");
   }
-  if (request.token === undefined && request.member === undefined) throw new Error(`${where}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
-  if (request.token !== undefined && (request.token === null || typeof request.token !== "object" || Array.isArray(request.token))) {
-    throw new Error(`${where}: invalid token: must be the decoded claims object (JWT payload), got ${Array.isArray(request.token) ? "an array" : typeof request.token}`);
+  if (request.token !== undefined) validateTokenClaims(WHERE, request.token);
+  if (request.member !== undefined) checkMember(request.member);
+  if (request.groups !== undefined) {
+    if (request.token !== undefined) throw invalid("groups", request.groups, "cannot be given with token: a federated identity's groups are what its provider maps into google.groups from the token");
+    if (!Array.isArray(request.groups)) throw invalid("groups", request.groups, "must be an array of group emails");
+    request.groups.forEach((g, i) => {
+      if (typeof g !== "string" || !EMAIL.test(g)) throw invalid(`groups[${i}]`, g, `must be a group's email: ${EMAIL.rule}`);
+    });
   }
-  if (request.member !== undefined && (typeof request.member !== "string" || parseMember(request.member).kind === "other")) {
-    throw new Error(`${where}: invalid member ${JSON.stringify(request.member)}: must be user:EMAIL, group:EMAIL, serviceAccount:EMAIL or a principal:// member`);
-  }
-  if (request.groups !== undefined && (!Array.isArray(request.groups) || !request.groups.every((g) => typeof g === "string"))) {
-    throw new Error(`${where}: invalid groups: must be an array of group emails`);
-  }
-  if ((request.permission === undefined) === (request.access === undefined)) throw new Error(`${where}: give exactly one of permission (e.g. "datastore.entities.update") or access (a FirestoreAccessLevel)`);
+  if ((request.permission === undefined) === (request.access === undefined)) throw new Error(`${WHERE}: give exactly one of permission (e.g. "datastore.entities.update") or access (a FirestoreAccessLevel)`);
   let permissions: string[];
   if (request.permission !== undefined) {
-    if (typeof request.permission !== "string" || !PERMISSION.test(request.permission)) {
-      throw new Error(`${where}: invalid permission ${JSON.stringify(request.permission)}: must look like service.resource.verb, e.g. datastore.entities.update`);
-    }
+    if (typeof request.permission !== "string" || !DATASTORE_PERMISSION.test(request.permission)) throw invalid("permission", request.permission, DATASTORE_PERMISSION.rule);
     permissions = [request.permission];
   } else {
-    const level = Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_PERMISSIONS, String(request.access)) ? ACCESS_LEVEL_PERMISSIONS[request.access as FirestoreAccessLevel] : undefined;
-    if (!level) throw new Error(`${where}: invalid access ${JSON.stringify(request.access)}: must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
+    const access: unknown = request.access;
+    const level = typeof access === "string" && Object.prototype.hasOwnProperty.call(ACCESS_LEVEL_PERMISSIONS, access) ? ACCESS_LEVEL_PERMISSIONS[access as FirestoreAccessLevel] : undefined;
+    if (!level) throw invalid("access", access, `must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
     permissions = [...level];
   }
-  const time = request.time === undefined ? new Date() : new Date(request.time);
-  if (Number.isNaN(time.getTime())) throw new Error(`${where}: invalid time ${JSON.stringify(request.time)}: must be an ISO 8601 timestamp`);
+  const time = request.time === undefined ? new Date() : typeof request.time === "string" && DATE_TIME.test(request.time) ? new Date(request.time) : undefined;
+  if (time === undefined || Number.isNaN(time.getTime())) throw invalid("time", request.time, "must be an ISO 8601 date-time with an offset (RFC 3339), e.g. 2030-01-01T09:00:00Z");
   return { database: request.database, permissions, time };
 }

@@ -22,7 +22,7 @@ export interface IamGrant {
   readonly condition?: string;
 }
 
-const IAM_RESOURCE = /^google_[a-z0-9_]+_iam_(member|binding|policy)$/;
+export const IAM_RESOURCE = /^google_[a-z0-9_]+_iam_(member|binding|policy)$/;
 const BASIC_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
 
 export function isBasicRole(role: string): boolean {

@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { AccessRequest, validateRequest } from "../analysis/access-request";
 import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { show } from "../core/validate";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
@@ -48,10 +50,13 @@ export const explainCommand: Command = {
       }
     }
     if (values.access !== undefined && !(Object.values(FirestoreAccessLevel) as string[]).includes(values.access)) {
-      throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${values.access}`);
+      throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${show(values.access)}`);
     }
-    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
-    const answer = simulator.explain({
+    refuseTogether(values.token !== undefined && values.member !== undefined, "--token", "--member", "a request comes from one identity: the token's, or the member's");
+    refuseTogether(values.token !== undefined && values.group !== undefined, "--token", "--group", "a federated identity's groups are what its provider maps into google.groups from the token");
+    refuseTogether(values.token !== undefined && values["no-groups"] === true, "--token", "--no-groups", "groups belong to a member; a token brings its own through the provider's google.groups mapping");
+    refuseTogether(values.group !== undefined && values["no-groups"] === true, "--group", "--no-groups", "the member either belongs to the groups named or to none");
+    const request: AccessRequest = {
       token,
       member: values.member,
       groups: values["no-groups"] ? [] : values.group,
@@ -59,7 +64,15 @@ export const explainCommand: Command = {
       permission: values.permission,
       access: values.access as FirestoreAccessLevel | undefined,
       time: values.time,
-    });
+    };
+    // The question is checked before any stack is read: a request nobody can make has no answer to look up.
+    try {
+      validateRequest(request);
+    } catch (e) {
+      throw new Error(asOption((e as Error).message, values.token));
+    }
+    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
+    const answer = simulator.explain(request);
     if (format === "json") {
       emit(io, JSON.stringify(answer, null, 2) + "\n", values.out, cwd);
     } else {
@@ -75,3 +88,15 @@ export const explainCommand: Command = {
     return EXIT_CODES[answer.decision];
   },
 };
+
+function refuseTogether(both: boolean, a: string, b: string, why: string): void {
+  if (both) throw new Error(`explain: ${a} and ${b} cannot be given together: ${why}`);
+}
+
+/** The API's message with the request field named as the option that set it. */
+function asOption(message: string, tokenFile: string | undefined): string {
+  const m = /^AccessSimulator\.explain: invalid (token|member|groups|database|permission|access|time)\b/.exec(message);
+  if (!m) return message.replace(/^AccessSimulator\.explain: /, "explain: ");
+  const option = m[1] === "token" ? `--token ${tokenFile}` : m[1] === "groups" ? "--group" : `--${m[1]}`;
+  return `explain: ${option}: ${message.slice("AccessSimulator.explain: ".length)}`;
+}

@@ -46,6 +46,34 @@ export function terraformLiteral(value: string): string {
   return value.replace(new RegExp(TEMPLATE_SEQUENCE.source, "g"), (sequence) => (sequence === "%{" ? "%%{" : "$${"));
 }
 
+/**
+ * A UTF-16 surrogate without its pair. JavaScript strings may hold one; JSON text cannot
+ * carry it as a character, and Terraform's JSON reader (Go's encoding/json) replaces each
+ * with U+FFFD, so the deployed value would silently differ from the one written.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
+}
+
+const LONE_SURROGATE_RULE =
+  "must not hold a lone UTF-16 surrogate (half of a character): Terraform's JSON reader replaces it with U+FFFD, so the deployed value would differ";
+
+/** Every string an input carries (the value, an array's elements, an object's values, one level down) is whole Unicode. */
+function checkWholeUnicode(site: InputSite, property: string, value: unknown): void {
+  if (typeof value === "string") {
+    if (hasLoneSurrogate(value)) throw inputError(site, property, value, LONE_SURROGATE_RULE);
+  } else if (Array.isArray(value)) {
+    value.forEach((e, i) => typeof e === "string" && checkWholeUnicode(site, `${property}[${i}]`, e));
+  } else if (typeof value === "object" && value !== null) {
+    for (const key of Object.keys(value)) {
+      const e = (value as Record<string, unknown>)[key];
+      if (typeof e === "string") checkWholeUnicode(site, property === "" ? key : `${property}.${key}`, e);
+    }
+  }
+}
+
 /** The one error format of this library: path, property, bad value, rule. */
 export function inputError(site: InputSite, property: string, value: unknown, rule: string): Error {
   return new Error(`${siteName(site)}: invalid ${property} ${show(value)}: ${rule}`);
@@ -61,6 +89,7 @@ export function isUnresolved(value: unknown): boolean {
  * known only to Terraform, which checks it again at plan time.
  */
 export function check<T>(site: InputSite, property: string, value: T, rule: InputRule<T>): T {
+  checkWholeUnicode(site, property, value);
   if (typeof value === "string" && TEMPLATE_SEQUENCE.test(value)) {
     throw inputError(site, property, value, "must not contain ${ or %{: Terraform would evaluate it as a template; pass a value Terraform fills in as a cdktf token (e.g. TerraformVariable.stringValue) instead");
   }
@@ -97,6 +126,7 @@ function passes<T>(rule: InputRule<T>, value: T): boolean {
 
 /** Checks free text against its rule and returns it escaped for Terraform (terraformLiteral). */
 export function checkText(site: InputSite, property: string, value: string, rule: InputRule<string>): string {
+  checkWholeUnicode(site, property, value);
   if (isUnresolved(value)) {
     checkTokenMarkers(site, property, value);
     // Beside a token, cdktf reads `${...}` as an expression of its own: it cannot be kept as text there.
@@ -147,6 +177,21 @@ export function oneOf<T extends string>(allowed: readonly T[]): InputRule<string
   return { test: (v) => (allowed as readonly string[]).includes(v), rule: `must be one of ${allowed.join(", ")}` };
 }
 
+/**
+ * A value the library makes a construct id from (an exclusion name, a role): it must be
+ * written in the code, since a value Terraform fills in is not known at synth.
+ */
+export function checkWrittenInCode(site: InputSite, property: string, value: unknown, why: string): void {
+  if (isUnresolved(value)) {
+    throw inputError(site, property, value, `must be written in the code, not a value Terraform fills in: ${why}`);
+  }
+}
+
+/** Text outside cdktf token markers: what the code wrote around the values Terraform fills in. */
+export function literalParts(value: string): string {
+  return value.replace(new RegExp(TOKEN_MARKER, "g"), "");
+}
+
 /** Throws when two entries share a key; `describe` names what is duplicated. */
 export function checkUnique(site: InputSite, property: string, values: readonly string[], describe: string): void {
   const seen = new Set<string>();
@@ -191,18 +236,23 @@ const TYPE_RULES: Record<InputType, InputRule<unknown>> = {
   "string[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "string"), rule: "must be an array of strings" },
   object: { test: (v) => typeof v === "object" && v !== null && !Array.isArray(v), rule: "must be an object" },
   "object[]": { test: (v) => Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && !Array.isArray(e)), rule: "must be an array of objects" },
-  principal: { test: isPrincipalLike, rule: `must be a principal (e.g. Principal.group(...) or a WorkloadServiceAccount) whose iamMember ${MEMBER_RULE}` },
-  "principal[]": { test: (v) => Array.isArray(v) && v.every(isPrincipalLike), rule: `must be an array of principals whose iamMember ${MEMBER_RULE}` },
+  principal: { test: isPrincipalLike, rule: `must be a principal (e.g. Principal.group(...) or a WorkloadServiceAccount) with a string principalName and an iamMember that ${MEMBER_RULE}` },
+  "principal[]": { test: (v) => Array.isArray(v) && v.every(isPrincipalLike), rule: `must be an array of principals, each with a string principalName and an iamMember that ${MEMBER_RULE}` },
   "string-map": {
     test: (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((e) => typeof e === "string"),
     rule: "must be an object whose values are strings",
   },
 };
 
-/** A principal whose member string IAM accepts and Terraform will not evaluate; tokens inside it are Terraform's to fill. */
+/**
+ * A principal whose member string IAM accepts and Terraform will not evaluate; tokens inside
+ * it are Terraform's to fill. Its principalName must be a string too: construct ids and the
+ * access report are made from it.
+ */
 function isPrincipalLike(v: unknown): boolean {
   const member = typeof v === "object" && v !== null ? (v as { iamMember?: unknown }).iamMember : undefined;
-  if (typeof member !== "string" || TEMPLATE_SEQUENCE.test(member)) return false;
+  const name = typeof v === "object" && v !== null ? (v as { principalName?: unknown }).principalName : undefined;
+  if (typeof member !== "string" || typeof name !== "string" || TEMPLATE_SEQUENCE.test(member) || hasLoneSurrogate(member) || hasLoneSurrogate(name)) return false;
   return IAM_MEMBER.test(member.replace(new RegExp(TOKEN_MARKER, "g"), "x"));
 }
 
@@ -214,8 +264,13 @@ export function checkType(site: InputSite, property: string, value: unknown, typ
     if (optional && value === undefined) return;
     throw inputError(site, property, value, `is required: it ${TYPE_RULES[base].rule}`);
   }
+  checkWholeUnicode(site, property, value);
   // A list Terraform fills in is still an array (of one token); a token string where a list belongs is a mistake.
   const arrayType = base.endsWith("[]");
+  // A string token (variable.stringValue) where a number belongs is text Terraform would have to convert; a number token is a number.
+  if (base === "number" && typeof value === "string") {
+    throw inputError(site, property, value, `${TYPE_RULES.number.rule}${isUnresolved(value) ? " (this is a string Terraform fills in: pass a number token, e.g. variable.numberValue)" : ""}`);
+  }
   if (base !== "whole-number" && isUnresolved(value) && (!arrayType || Array.isArray(value))) {
     checkTokenMarkers(site, property, value);
     return;

@@ -4,7 +4,7 @@ import type { ProjectIamAuditConfig } from "@cdktf/provider-google/lib/project-i
 import { TerraformResource } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { IPrincipal } from "../core/principal";
-import { check, checkEach, checkOptional, checkShape, checkText, checkUnique, inputError, oneOf } from "../core/validate";
+import { check, checkEach, checkOptional, checkShape, checkText, checkUnique, checkWrittenInCode, inputError, literalParts, oneOf } from "../core/validate";
 import { AuditLogDestination, AuditLogDestinationKind } from "./audit-log-destination";
 import {
   AUDIT_METHOD_NAME,
@@ -21,6 +21,7 @@ import {
   serviceClause,
 } from "./audit-rules";
 import { PROJECT_ID } from "./gcp-rules";
+import { MAX_LOGGING_FILTER_LENGTH, loggingStringLiteral } from "./logging-filter";
 
 /** Audit log types that can be switched on; Admin Activity (admin writes) is always logged. */
 export enum AuditLogType {
@@ -105,23 +106,37 @@ function claimProject(site: Construct, projectId: string, services: readonly str
 const DATA_ACCESS_LOG = 'logName:"cloudaudit.googleapis.com%2Fdata_access"';
 const FEDERATION_LOG_TYPES = [AuditLogType.ADMIN_READ];
 
-/** The principals' emails as audit entries carry them; groups and federated identities never appear there. */
+/**
+ * The principals' emails as audit entries carry them; groups and federated identities never
+ * appear there. The member type must be written in the code (a value Terraform fills in could
+ * be a group, which no entry names); the email may be a value Terraform fills in, and is
+ * quoted as a filter string either way (loggingStringLiteral).
+ */
 function principalEmails(site: Construct, exclusion: AuditLogExclusion, index: number): string[] {
   return (exclusion.principals ?? []).map((p, j) => {
-    // A quote or backslash would end the filter's string literal early.
-    const m = /^(user|serviceAccount):([^"\\\s]+)$/.exec(p.iamMember);
-    if (!m) {
-      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, "must be a user or service account whose email has no quote or backslash: entries name the caller by email, never by group or federated set");
+    const m = /^(user|serviceAccount):(.+)$/s.exec(p.iamMember);
+    // Quotes, backslashes and spaces never occur in an email; written in the code, they are a mistake to name.
+    if (!m || /["\\\s]/.test(literalParts(m[2]))) {
+      throw inputError(site, `exclusions[${index}].principals[${j}]`, p.iamMember, "must be a user or service account (user: or serviceAccount: written in the code) whose email has no quote, backslash or space: entries name the caller by email, never by group or federated set");
     }
     return m[2];
   });
 }
 
+/** Every value is one quoted filter string (loggingStringLiteral): none can add an OR of its own. */
 function exclusionFilter(services: readonly string[], methods: readonly string[], emails: readonly string[]): string {
   const parts = [DATA_ACCESS_LOG, serviceClause(services)];
-  if (methods.length > 0) parts.push(`(${methods.map((m) => `protoPayload.methodName="${m}"`).join(" OR ")})`);
-  if (emails.length > 0) parts.push(`(${emails.map((e) => `protoPayload.authenticationInfo.principalEmail="${e}"`).join(" OR ")})`);
+  if (methods.length > 0) parts.push(`(${methods.map((m) => `protoPayload.methodName=${loggingStringLiteral(m)}`).join(" OR ")})`);
+  if (emails.length > 0) parts.push(`(${emails.map((e) => `protoPayload.authenticationInfo.principalEmail=${loggingStringLiteral(e)}`).join(" OR ")})`);
   return parts.join(" AND ");
+}
+
+/** Google refuses a longer filter; with values Terraform fills in, the part written in the code is what can be counted. */
+function checkFilterLength(site: Construct, property: string, filter: string): void {
+  const length = literalParts(filter).length;
+  if (length > MAX_LOGGING_FILTER_LENGTH) {
+    throw inputError(site, property, `a filter of ${length} characters`, `a sink exclusion filter is at most ${MAX_LOGGING_FILTER_LENGTH.toLocaleString("en-US")} characters (Cloud Logging quotas): split it into more exclusions`);
+  }
 }
 
 /**
@@ -188,10 +203,13 @@ export class FirestoreAuditLogging extends Construct {
       if (methods.length === 0 && emails.length === 0) {
         throw inputError(this, `exclusions[${i}]`, e.name, "must name methods, principals or both: an exclusion of everything would switch auditing off");
       }
+      checkWrittenInCode(this, `exclusions[${i}].name`, e.name, "it names the _Default sink exclusion's construct and must be unique among the exclusions");
+      const filter = exclusionFilter(FIRESTORE_LOG_SERVICES, methods, emails);
+      checkFilterLength(this, `exclusions[${i}]`, filter);
       return {
         name: check(this, `exclusions[${i}].name`, e.name, EXCLUSION_NAME),
         description: checkText(this, `exclusions[${i}].description`, e.description, EXCLUSION_DESCRIPTION),
-        filter: exclusionFilter(FIRESTORE_LOG_SERVICES, methods, emails),
+        filter,
       };
     });
     checkUnique(this, "exclusions", exclusions.map((e) => e.name), "exclusion names");

@@ -97,10 +97,28 @@ export const DATA_LOCATION: InputRule<string> = pattern(
   "location must be a multi-region such as US or EU, or a region such as europe-west3",
 );
 
+/**
+ * BigQuery keeps a dataset's defaultTableExpirationMs as an int64 ("string (int64 format)",
+ * https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets): days × 86,400,000 must
+ * fit, so at most 106,751,991,167 days. (Every such product is exact in a JavaScript number:
+ * 86,400,000 is 84,375 × 1,024 and 106,751,991,167 × 84,375 stays below 2^53.)
+ */
+const MAX_INT64 = 2n ** 63n - 1n;
+const MS_PER_DAY = 86_400_000n;
 export const TABLE_EXPIRATION_DAYS: InputRule<number> = {
-  test: (v) => Number.isSafeInteger(v) && v >= 1,
-  rule: "default table expiration must be a whole number of days, at least 1",
+  test: (v) => Number.isSafeInteger(v) && v >= 1 && BigInt(v) * MS_PER_DAY <= MAX_INT64,
+  rule: `default table expiration must be a whole number of days from 1 to ${(MAX_INT64 / MS_PER_DAY).toLocaleString("en-US")} (BigQuery keeps it in milliseconds as an int64)`,
 };
+
+/**
+ * Cloud Storage bucket label values: at most 63 characters of lowercase letters, digits,
+ * underscores and dashes (international lowercase characters allowed).
+ * https://cloud.google.com/storage/docs/tags-and-labels#bucket-labels
+ */
+export const STORAGE_LABEL_VALUE: InputRule<string> = pattern(
+  /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u,
+  "must be a Cloud Storage label value: at most 63 lowercase letters, digits, underscores and dashes",
+);
 
 /** Cloud Logging quotas: at most 50 exclusion filters per sink. */
 export const MAX_SINK_EXCLUSIONS = 50;

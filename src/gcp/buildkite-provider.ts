@@ -5,7 +5,7 @@ import { BUILDKITE_ISSUER } from "../core/issuers";
 import { check, checkEach, checkOptional, checkOptions, checkType, inputError, oneOf, pattern } from "../core/validate";
 import { CredentialConfigurationOptions } from "./credential-configuration";
 import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
-import { BUILDKITE_SLUG, GIT_BRANCH } from "./gcp-rules";
+import { BUILDKITE_SLUG, GIT_BRANCH, checkConditionFits } from "./gcp-rules";
 import { ProviderCommonOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 import type { WorkloadIdentityPool } from "./workload-identity-pool";
 
@@ -90,6 +90,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
     const pipelines = options.pipelineSlugs ?? [];
     if (pipelines.length > 0) pins.push(`assertion.pipeline_slug in [${pipelines.map(celStringLiteral).join(", ")}]`);
     if (options.buildSources !== undefined) pins.push(`assertion.build_source in [${options.buildSources.map(celStringLiteral).join(", ")}]`);
+    checkConditionFits(site, "pipelineSlugs", pipelines, pins.join(" && "));
     super(pool, id, {
       ...options,
       providerId: options.providerId ?? "buildkite",

@@ -5,7 +5,7 @@ import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
-import { check, checkOptional, checkShape, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
+import { check, checkOptional, checkShape, checkType, checkWrittenInCode, inputError, isUnresolved, oneOf } from "../core/validate";
 import {
   FIRESTORE_ACCESS_ROLES,
   FIRESTORE_ROLE,
@@ -113,7 +113,8 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   public grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember {
     checkType(this, "principal", principal, "principal");
-    const role = Object.prototype.hasOwnProperty.call(FIRESTORE_ACCESS_ROLES, String(level)) ? FIRESTORE_ACCESS_ROLES[level] : undefined;
+    // typeof first: String() of a prototype-less object or a Symbol throws a TypeError instead of naming the mistake.
+    const role = typeof level === "string" && Object.prototype.hasOwnProperty.call(FIRESTORE_ACCESS_ROLES, level) ? FIRESTORE_ACCESS_ROLES[level] : undefined;
     if (role === undefined) throw inputError(this, "access level", level, oneOf(Object.values(FirestoreAccessLevel)).rule);
     return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
   }
@@ -121,7 +122,8 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
   public grant(principal: IPrincipal, role: string): ProjectIamMember {
     checkType(this, "principal", principal, "principal");
     checkType(this, "role", role, "string");
-    if (!isUnresolved(role) && !FIRESTORE_ROLE.test(role)) throw inputError(this, "role", role, roleProblem(role));
+    checkWrittenInCode(this, "role", role, "the grant's construct id is made from it, and only a role written out can be checked to be a Firestore role");
+    if (!FIRESTORE_ROLE.test(role)) throw inputError(this, "role", role, roleProblem(role));
     return this.bind(principal, role, role.replace(/^roles\/datastore\./, ""));
   }
 

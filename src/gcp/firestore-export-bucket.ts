@@ -5,7 +5,7 @@ import { EXPORT_DATABASE_LABEL, EXPORT_PROJECT_LABEL, databaseLabelValue } from 
 import { StableIds } from "../core/naming";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
-import { DATA_LOCATION, STORAGE_BUCKET_NAME, STORAGE_RETENTION_DAYS } from "./audit-rules";
+import { DATA_LOCATION, STORAGE_BUCKET_NAME, STORAGE_LABEL_VALUE, STORAGE_RETENTION_DAYS } from "./audit-rules";
 import { IFirestoreDatabase } from "./firestore-database";
 import { KMS_KEY_NAME, PROJECT_ID, storageKeyLocationProblem } from "./gcp-rules";
 import { StorageClassTransition, storageLifecycleRules } from "./storage-lifecycle";
@@ -111,8 +111,8 @@ export class FirestoreExportBucket extends Construct {
       lifecycleRule,
       encryption: key === undefined ? undefined : { defaultKmsKeyName: key },
       labels: {
-        [EXPORT_PROJECT_LABEL]: props.database.projectId,
-        [EXPORT_DATABASE_LABEL]: databaseLabelValue(props.database.databaseId),
+        [EXPORT_PROJECT_LABEL]: check(this, "database.projectId", props.database.projectId, STORAGE_LABEL_VALUE),
+        [EXPORT_DATABASE_LABEL]: check(this, "database.databaseId", databaseLabelValue(props.database.databaseId), STORAGE_LABEL_VALUE),
       },
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });

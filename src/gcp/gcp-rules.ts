@@ -1,4 +1,4 @@
-import { InputRule, allOf, lengthBetween, pattern } from "../core/validate";
+import { InputRule, InputSite, allOf, inputError, lengthBetween, literalParts, pattern } from "../core/validate";
 
 /** Google Cloud input limits, each written once. Sources: ../shared/FACTS.md. */
 
@@ -26,10 +26,24 @@ export const SERVICE_ACCOUNT_ID: InputRule<string> = allOf(
 export const SERVICE_ACCOUNT_DISPLAY_NAME: InputRule<string> = lengthBetween(0, 100);
 export const SERVICE_ACCOUNT_DESCRIPTION: InputRule<string> = lengthBetween(0, 256);
 
+const MAX_ATTRIBUTE_CONDITION = 4096;
+
 export const ATTRIBUTE_CONDITION: InputRule<string> = {
-  test: (v) => v.trim().length > 0 && v.length <= 4096,
-  rule: "attribute condition must be a non-empty CEL expression of at most 4096 characters",
+  test: (v) => v.trim().length > 0 && v.length <= MAX_ATTRIBUTE_CONDITION,
+  rule: `attribute condition must be a non-empty CEL expression of at most ${MAX_ATTRIBUTE_CONDITION} characters`,
 };
+
+/**
+ * A condition the library writes from a list the caller gave (pipelines, events) is blamed on
+ * that list when it outgrows Google's 4,096 characters: the caller never wrote the condition.
+ * Values Terraform fills in are not counted (their length is not known at synth).
+ */
+export function checkConditionFits(site: InputSite, property: string, given: readonly string[], condition: string): void {
+  const length = literalParts(condition).length;
+  if (length > MAX_ATTRIBUTE_CONDITION) {
+    throw inputError(site, property, `${given.length} entries`, `the attribute condition made from them would be ${length.toLocaleString("en-US")} characters and Google takes at most ${MAX_ATTRIBUTE_CONDITION.toLocaleString("en-US")}: list fewer, or split them over more providers`);
+  }
+}
 
 /**
  * Keys a workload identity pool provider accepts in attribute_mapping (google 6.50.0,

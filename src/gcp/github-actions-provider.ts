@@ -13,6 +13,7 @@ import {
   GITHUB_REF,
   GITHUB_REPOSITORY,
   GITHUB_WORKFLOW_PATH,
+  checkConditionFits,
 } from "./gcp-rules";
 import { ProviderCommonOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 import type { WorkloadIdentityPool } from "./workload-identity-pool";
@@ -131,6 +132,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
     if (options.ownerId !== undefined) pins.push(`assertion.repository_owner_id == ${celStringLiteral(options.ownerId)}`);
     const events = [...(options.events ?? GITHUB_DEFAULT_EVENTS)];
     pins.push(`assertion.event_name in [${events.map(celStringLiteral).join(", ")}]`);
+    checkConditionFits(site, "events", events, pins.join(" && "));
     super(pool, id, {
       ...options,
       providerId: options.providerId ?? "github-actions",

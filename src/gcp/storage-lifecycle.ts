@@ -12,7 +12,13 @@ export interface StorageClassTransition {
 /** Storage classes a lifecycle rule can move objects to, coldest last (Cloud Storage "Storage classes" page). */
 const COLDER_CLASSES = ["NEARLINE", "COLDLINE", "ARCHIVE"] as const;
 
-const AGE_DAYS = { test: (v: number) => Number.isSafeInteger(v) && v >= 1, rule: "must be a whole number of days, at least 1" };
+/**
+ * A lifecycle condition's age is an int32 in the Cloud Storage JSON API (buckets resource,
+ * lifecycle.rule[].condition.age, "integer", format int32:
+ * https://cloud.google.com/storage/docs/json_api/v1/buckets): a larger age is refused at apply.
+ */
+const MAX_AGE_DAYS = 2_147_483_647;
+const AGE_DAYS = { test: (v: number) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_AGE_DAYS, rule: `must be a whole number of days from 1 to ${MAX_AGE_DAYS.toLocaleString("en-US")} (Cloud Storage keeps a lifecycle age as an int32)` };
 
 /**
  * Lifecycle rules of a bucket under a retention policy: transitions to colder classes, then

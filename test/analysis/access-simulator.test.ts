@@ -3,7 +3,7 @@ import { celSyntaxError } from "../../src/core/cel";
 import { main } from "../../src/cli/main";
 import { entraV1Token, githubToken, providerAudience } from "../fixtures/tokens";
 
-const DB = "projects/p/databases/app";
+const DB = "projects/p/databases/apps";
 const SA = "runner@p.iam.gserviceaccount.com";
 const POOL = "projects/p/locations/global/workloadIdentityPools/ci";
 const grant = (role: string, member: string, expression?: string) => ({ project: "p", role, member, ...(expression ? { condition: { title: "c", expression } } : {}) });
@@ -33,11 +33,11 @@ describe("IAM conditions, evaluated with CEL", () => {
     const s = sim({
       google_project_iam_member: {
         a: grant("roles/datastore.viewer", "user:a@x.example", `resource.name == "${DB}" || true`),
-        b: grant("roles/datastore.viewer", "user:b@x.example", 'resource.name.startsWith("projects/p/databases/app")'),
+        b: grant("roles/datastore.viewer", "user:b@x.example", 'resource.name.startsWith("projects/p/databases/apps")'),
       },
     });
     expect(ask(s, "user:a@x.example", "datastore.entities.get", "projects/p/databases/anything").decision).toBe(AccessDecision.ALLOWED);
-    expect(ask(s, "user:b@x.example", "datastore.entities.get", "projects/p/databases/app-archive").decision).toBe(AccessDecision.ALLOWED);
+    expect(ask(s, "user:b@x.example", "datastore.entities.get", "projects/p/databases/apps-archive").decision).toBe(AccessDecision.ALLOWED);
     expect(ask(s, "user:b@x.example", "datastore.entities.get", "projects/p/databases/billing").decision).toBe(AccessDecision.DENIED);
   });
 
@@ -205,7 +205,7 @@ test("explain CLI: exit 0 allowed, 1 denied, 3 unknown, 2 bad input", () => {
     const code = main(argv, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
     return { code, out };
   };
-  const ask = ["--database", "projects/acme-dev/databases/app", "--access", "READ"];
+  const ask = ["--database", "projects/acme-dev/databases/apps", "--access", "READ"];
   // The fixture grants roles/datastore.viewer to group:analysts@acme.example: membership decides.
   const unknown = run("explain", dir, "--member", "user:nobody@x.example", ...ask);
   expect(unknown.code).toBe(3);
@@ -215,7 +215,7 @@ test("explain CLI: exit 0 allowed, 1 denied, 3 unknown, 2 bad input", () => {
   expect(JSON.parse(allowed.out).chains[0].steps[0].address).toMatch(/^google_project_iam_member\./);
   const denied = run("explain", dir, "--member", "user:nobody@x.example", "--no-groups", ...ask);
   expect(denied.code).toBe(1);
-  expect(denied.out).toContain("DENIED: datastore.entities.get, datastore.entities.list on projects/acme-dev/databases/app");
+  expect(denied.out).toContain("DENIED: datastore.entities.get, datastore.entities.list on projects/acme-dev/databases/apps");
   expect(run("explain", dir, "--member", "user:x@x.example", "--database", "nope", "--access", "READ").code).toBe(2);
   expect(run("explain", dir, "--bogus").code).toBe(2);
 });

@@ -17,7 +17,7 @@ describe("setupFirestoreMatchers", () => {
   });
 
   test("the matchers type-check on the expect of @jest/globals too (test/setup.ts registered them)", () => {
-    const database = "projects/p/databases/app";
+    const database = "projects/p/databases/apps";
     const json = {
       resource: {
         google_project_iam_member: {
@@ -26,7 +26,7 @@ describe("setupFirestoreMatchers", () => {
       },
     };
     globalsExpect(json).toGrantFirestoreAccess({ member: "group:a@acme.example", database, access: FirestoreAccessLevel.READ });
-    globalsExpect(json).toOnlyGrantFirestoreAccess([{ database: { projectId: "p", databaseId: "app" }, role: "roles/datastore.viewer" }]);
+    globalsExpect(json).toOnlyGrantFirestoreAccess([{ database: { projectId: "p", databaseId: "apps" }, role: "roles/datastore.viewer" }]);
     globalsExpect(json).not.toAllowFederatedAccess({ token: { iss: "https://agent.buildkite.com", aud: "x", sub: "x" } });
     globalsExpect(json).toAllowFirestoreAccess({ member: "user:ann@acme.example", groups: ["a@acme.example"], database, access: FirestoreAccessLevel.READ });
     globalsExpect(json).toPassFirestoreGuardrails();

@@ -16,6 +16,7 @@ import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noServiceAccountKeys } from "./no-service-account-keys";
 import { noWholePoolPrincipalSet } from "./no-whole-pool-principal-set";
 import { providerHasCondition } from "./provider-has-condition";
+import { readableIam } from "./readable-iam";
 import { sharedIssuerPinned } from "./shared-issuer-pinned";
 import { sharedIssuerPinnedById } from "./shared-issuer-pinned-by-id";
 import { sinkBucketPublicAccess } from "./sink-bucket-public-access";
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   noBasicRoles,
   noServiceAccountKeys,
   noBroadImpersonation,
+  readableIam,
   providerHasCondition,
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
