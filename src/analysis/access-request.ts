@@ -1,7 +1,10 @@
+import type { IFirestoreDatabaseName } from "../core/firestore-database-name";
+import type { IPrincipal } from "../core/principal";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { parseDatabaseName } from "./conditions";
 import { parseMember } from "./members";
-import { ACCESS_LEVEL_PERMISSIONS } from "./role-permissions";
+import { ACCESS_LEVEL_PERMISSIONS, isProjectLevelPermission } from "./role-permissions";
+import { RequestTarget, databaseRequestTarget, projectRequestTarget } from "./request-target";
 
 /** One question: may this identity do this in this database? */
 export interface AccessRequest {
@@ -10,12 +13,22 @@ export interface AccessRequest {
    * Buildkite, GitHub Actions, Entra ID or GKE token, or any issuer a provider trusts.
    */
   readonly token?: { [claim: string]: any };
-  /** A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too). */
-  readonly member?: string;
+  /**
+   * A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too),
+   * or the principal itself (a WorkloadServiceAccount, a FederatedPrincipal, Principal.group(...)). A value
+   * holding cdktf tokens (`sa.iamMember`) resolves to what the stacks declare; one they cannot resolve is an error.
+   */
+  readonly member?: string | IPrincipal;
   /** Google groups (emails) the member belongs to; IAM resolves groups, the configuration cannot. */
   readonly groups?: string[];
-  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
-  readonly database: string;
+  /** `projects/PROJECT_ID/databases/DATABASE_ID`, or the FirestoreDatabase itself. Give this or project. */
+  readonly database?: string | IFirestoreDatabaseName;
+  /**
+   * A project (`PROJECT_ID` or `projects/PROJECT_ID`) for the permissions Google checks on the
+   * project rather than on a database: listing and creating databases, locations, backups.
+   * Give this or database.
+   */
+  readonly project?: string;
   /** One permission, e.g. `datastore.entities.update`. Give this or access. */
   readonly permission?: string;
   /** An access level: every permission it stands for must be allowed. */
@@ -24,13 +37,23 @@ export interface AccessRequest {
   readonly time?: string;
 }
 
+/** A project id, alone or as the resource name `projects/P`. */
+const PROJECT = /^(?:projects\/)?([a-z][a-z0-9-]{4,28}[a-z0-9])$/;
 const PERMISSION = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$/;
 
-export function validateRequest(request: AccessRequest): { database: string; permissions: string[]; time: Date } {
+export function validateRequest(request: AccessRequest): { target: RequestTarget; permissions: string[]; time: Date } {
   const where = "AccessSimulator.explain";
   if (request === null || typeof request !== "object") throw new Error(`${where}: expected a request { token? | member?, database, permission? | access? }, got ${String(request)}`);
-  if (typeof request.database !== "string" || !parseDatabaseName(request.database)) {
+  if ((request.database === undefined) === (request.project === undefined)) {
+    throw new Error(`${where}: give exactly one of database ("projects/PROJECT_ID/databases/DATABASE_ID") or project ("PROJECT_ID", for the permissions Google checks on the project)`);
+  }
+  const db = typeof request.database === "string" ? parseDatabaseName(request.database) : undefined;
+  if (request.database !== undefined && !db) {
     throw new Error(`${where}: invalid database ${JSON.stringify(request.database)}: must be "projects/PROJECT_ID/databases/DATABASE_ID"`);
+  }
+  const project = typeof request.project === "string" ? PROJECT.exec(request.project)?.[1] : undefined;
+  if (request.project !== undefined && !project) {
+    throw new Error(`${where}: invalid project ${JSON.stringify(request.project)}: must be "PROJECT_ID" or "projects/PROJECT_ID" (6-30 of [a-z0-9-], starting with a letter)`);
   }
   if (request.token === undefined && request.member === undefined) throw new Error(`${where}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
   if (request.token !== undefined && (request.token === null || typeof request.token !== "object" || Array.isArray(request.token))) {
@@ -54,7 +77,13 @@ export function validateRequest(request: AccessRequest): { database: string; per
     if (!level) throw new Error(`${where}: invalid access ${JSON.stringify(request.access)}: must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
     permissions = [...level];
   }
+  if (project !== undefined) {
+    const databaseLevel = permissions.filter((p) => !isProjectLevelPermission(p));
+    if (databaseLevel.length > 0) {
+      throw new Error(`${where}: ${databaseLevel.join(", ")} ${databaseLevel.length > 1 ? "are" : "is"} checked on a database, not on the project: name the database instead of project ${project}`);
+    }
+  }
   const time = request.time === undefined ? new Date() : new Date(request.time);
   if (Number.isNaN(time.getTime())) throw new Error(`${where}: invalid time ${JSON.stringify(request.time)}: must be an ISO 8601 timestamp`);
-  return { database: request.database, permissions, time };
+  return { target: db ? databaseRequestTarget(request.database as string, db.project) : projectRequestTarget(project!), permissions, time };
 }

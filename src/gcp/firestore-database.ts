@@ -4,6 +4,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
+import { IFirestoreDatabaseName } from "../core/firestore-database-name";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, checkType, inputError, isUnresolved, oneOf } from "../core/validate";
 import {
@@ -25,7 +26,7 @@ import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
  * has no per-database IAM policy; the exception is backups (grantBackupAdmin), which belong
  * to the project's locations and are granted project-wide.
  */
-export interface IFirestoreDatabase extends IConstruct {
+export interface IFirestoreDatabase extends IConstruct, IFirestoreDatabaseName {
   readonly projectId: string;
   /** `(default)` or the named database id. */
   readonly databaseId: string;

@@ -1,6 +1,7 @@
 import { DEFAULT_DATABASE_ID } from "../gcp/firestore-rules";
 import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, firestoreDatabaseName } from "../gcp/firestore-access";
 import { parseDatabaseName } from "../analysis/conditions";
+import { undeclaredReferences } from "../analysis/request-subjects";
 import { memberKey } from "./found-grants";
 import { ReadStack, preview, untokenize } from "./received-stack";
 
@@ -41,7 +42,13 @@ const DATABASE_SHAPE = 'database must be "projects/PROJECT_ID/databases/DATABASE
 export function expectedGrant(expected: FirestoreGrantExpectation, received: ReadStack, matcher: string): ExpectedGrant {
   if (expected === null || typeof expected !== "object") throw new Error(`${matcher}: expected { member?, database, role | access }, got ${preview(expected)}`);
   const { model } = received;
-  const resolve = (value: string, what: string) => model.resolve(untokenize(value, received, `${matcher}: ${what}`));
+  const resolve = (value: string, what: string) => {
+    const text = model.resolve(untokenize(value, received, `${matcher}: ${what}`));
+    // A reference to a resource this stack does not declare (another stack's account) no binding here can hold: the expectation could only miss.
+    const undeclared = undeclaredReferences(model, text);
+    if (undeclared.length > 0) throw new Error(`${matcher}: ${what} ${text} names ${undeclared.join(", ")}, which this stack does not declare; pass the stack that declares it`);
+    return text;
+  };
   const database = resolve(databaseNameOf(expected.database, matcher), "database");
   if (!parseDatabaseName(database)) {
     throw new Error(`${matcher}: ${DATABASE_SHAPE}, got ${preview(expected.database)}`);
