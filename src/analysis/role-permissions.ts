@@ -48,6 +48,8 @@ export const ACCESS_LEVEL_PERMISSIONS: Readonly<Record<FirestoreAccessLevel, rea
   ],
   [FirestoreAccessLevel.INDEX_ADMIN]: ["datastore.schemas.create", "datastore.schemas.update", "datastore.schemas.delete"],
   [FirestoreAccessLevel.IMPORT_EXPORT]: ["datastore.databases.export", "datastore.databases.import"],
+  // Start an export and follow the operation it returns; no import. Anything that can import-export can export.
+  [FirestoreAccessLevel.EXPORT]: ["datastore.databases.export", "datastore.operations.get"],
   [FirestoreAccessLevel.BACKUP_ADMIN]: ["datastore.backups.list", "datastore.backups.delete"],
 };
 
