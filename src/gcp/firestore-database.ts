@@ -32,8 +32,6 @@ export interface IFirestoreDatabase extends IConstruct, IFirestoreDatabaseName {
   readonly projectId: string;
   /** `(default)` or the named database id. */
   readonly databaseId: string;
-  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
-  readonly databaseName: string;
   /** `resource.name == "projects/PROJECT_ID/databases/DATABASE_ID"`, carried by every grant. */
   readonly conditionExpression: string;
 
