@@ -10,6 +10,7 @@ import { IConstruct } from "constructs";
 import { terraformText } from "../core/token-text";
 import { AccessRequest } from "./access-request";
 import { IamModel } from "./iam-model";
+import { parseMember } from "./members";
 import { stackNameOf } from "./synth-output";
 import { StackModel } from "./terraform-json";
 
@@ -89,7 +90,17 @@ export function resolveRequestSubjects(model: IamModel, request: AccessRequest, 
     return typeof text === "string" ? resolveSubject(model, text, what, where, scope) : text;
   };
   const resolved: { -readonly [K in keyof AccessRequest]: unknown } = { ...request };
-  if (request.member !== undefined) resolved.member = one(request.member, "iamMember", "member");
+  if (request.member !== undefined) {
+    resolved.member = one(request.member, "iamMember", "member");
+    // A principal set names many identities; asked as one member it would match no binding of a subject and be denied whatever the set holds.
+    const parsed = typeof resolved.member === "string" ? parseMember(resolved.member) : undefined;
+    if (parsed?.kind === "federated" && parsed.principalSet) {
+      throw new Error(
+        `${where}: member ${parsed.raw} is a principal set (many identities), not one identity: ask with the token (decoded claims) of a workload in it, ` +
+          "or a principal://…/subject/… member; to check the binding itself, use toGrantFirestoreAccess",
+      );
+    }
+  }
   if (request.database !== undefined) resolved.database = one(request.database, "databaseName", "database");
   if (request.project !== undefined) resolved.project = one(request.project, "projectId", "project");
   return resolved as AccessRequest;

@@ -1,6 +1,6 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { AccessDecision, AccessSimulator, FirestoreAccessLevel, FirestoreDatabase, Principal, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { AccessDecision, AccessSimulator, FirestoreAccessLevel, FirestoreDatabase, KubernetesPrincipal, Principal, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { providerAudience, buildkiteToken } from "../fixtures/tokens";
 import { BUILDKITE_ORG_ID, failure } from "./stacks";
 
@@ -51,6 +51,20 @@ describe("a member or database given as the object the test holds, or as its cdk
     }
     expect(simulator.explain({ member: reporting, database, access: READ_WRITE }).decision).toBe(AccessDecision.DENIED);
     expect(simulator.explain({ member: Principal.group("analysts@acme.example"), groups: [], database, access: READ_WRITE }).decision).toBe(AccessDecision.DENIED);
+  });
+
+  test("every principal class is accepted: a Kubernetes service account granted directly is allowed, another one denied; a principal set is refused", () => {
+    const s = new TerraformStack(Testing.app(), "gke-dev");
+    new GoogleProvider(s, "google", { project: "acme-dev" });
+    const db = new FirestoreDatabase(s, "orders", { projectId: "acme-dev", databaseId: "orders", locationId: "eur3" });
+    const cluster = { clusterProjectId: "acme-dev", clusterProjectNumber: "123456789012" };
+    const worker = KubernetesPrincipal.serviceAccount({ ...cluster, namespace: "orders", serviceAccountName: "worker" });
+    db.grantReadWrite(worker);
+    const synthesized = Testing.synth(s);
+    expect(synthesized).toAllowFirestoreAccess({ member: worker, database: db, access: READ_WRITE });
+    expect(synthesized).not.toAllowFirestoreAccess({ member: KubernetesPrincipal.serviceAccount({ ...cluster, namespace: "orders", serviceAccountName: "other" }), database: db, access: READ_WRITE });
+    // A principal set is many identities: as a member it would match no subject binding, so a .not test could not fail.
+    expect(() => expect(json).not.toAllowFirestoreAccess({ member: deploy, database, access: READ_WRITE })).toThrow(/member principalSet:\/\/.* is a principal set \(many identities\), not one identity/);
   });
 
   test("a member of another stack is an error naming it, not a silent DENIED; the same account of this stack is answered", () => {
