@@ -56,6 +56,8 @@ export function untokenize(value: string, received: ReadStack, what: string): st
   if (!text) {
     throw new Error(`${what} ${value} holds cdktf tokens that do not name their stack; pass the TerraformStack to expect() instead of its JSON`);
   }
+  // Stacks built by the same code share logical ids: another stack's reference would resolve here to this stack's resource.
+  if (text.scopeStack !== undefined) throw new Error(`${what} ${text.text} belongs to stack ${text.stack}, not to the stack received (${text.scopeStack}); pass stack ${text.stack}`);
   return text.text;
 }
 

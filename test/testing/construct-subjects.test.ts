@@ -106,6 +106,8 @@ describe("a member or database given as the object the test holds, or as its cdk
   test("toGrantFirestoreAccess: a member no binding of this stack can hold is an error, the stack's own is matched", () => {
     const other = ordersStack("orders-prod", "acme-prod");
     const batch = new WorkloadServiceAccount(other.stack, "batch", { projectId: "acme-prod", accountId: "orders-batch" });
+    // Built by the same code, the other stack's api has this stack's logical id: passing the stack object catches it.
+    expect(() => expect(stack).not.toGrantFirestoreAccess({ member: other.api, database, access: READ_WRITE })).toThrow(/belongs to stack orders-prod, not to the stack received \(orders-dev\)/);
     expect(() => expect(json).not.toGrantFirestoreAccess({ member: batch, database, access: READ_WRITE })).toThrow(/toGrantFirestoreAccess: member .* names \$\{google_service_account\.batch_[0-9A-F]+\.email\}, which this stack does not declare/);
     expect(json).toGrantFirestoreAccess({ member: api, database, access: READ_WRITE });
     expect(json).not.toGrantFirestoreAccess({ member: reporting, database, access: READ_WRITE });
