@@ -6,7 +6,7 @@
  * token matches no binding and every answer is a silent DENIED: a `.not` test that cannot
  * fail. What the stacks cannot resolve is an error that names it, never a guess.
  */
-import { IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
 import { terraformText } from "../core/token-text";
 import { AccessRequest } from "./access-request";
 import { IamModel } from "./iam-model";
