@@ -1,4 +1,5 @@
 export * from "./core/principal";
+export * from "./core/firestore-database-name";
 export * from "./core/token-audience";
 export * from "./gcp/federated-principal";
 export { CredentialConfigurationOptions } from "./gcp/credential-configuration";

@@ -4,7 +4,8 @@ import { WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
 import { EnvironmentStack, ExampleStackProps } from "../shared/environment-stack";
 
 /**
- * Buildkite agents deploy Firestore indexes and run imports/exports without a key:
+ * Buildkite agents deploy Firestore indexes and run exports without a key (export only: an
+ * import would overwrite documents, so the deployer cannot run one):
  * the agent's OIDC token is exchanged for a short-lived token of a deployer account
  * that only the firestore-deploy pipeline (by its UUID) may impersonate. The organization is
  * pinned by UUID as well as slug. Prod admits only main, and only builds a push created
@@ -38,7 +39,7 @@ export class BuildkiteStack extends EnvironmentStack {
     });
     deployer.allowImpersonation(buildkite.pipeline("firestore-deploy", { pipelineId: shared.buildkiteDeployPipelineId, branch: this.isProd ? "main" : undefined }));
     database.grantIndexAdmin(deployer);
-    database.grantImportExport(deployer);
+    database.grantExport(deployer);
 
     if (env.name === "dev") {
       database.grantReadWrite(buildkite.pipeline("integration-tests"));

@@ -1,10 +1,13 @@
 import { EMAIL } from "../core/formats";
+import type { IFirestoreDatabaseName } from "../core/firestore-database-name";
+import type { IPrincipal } from "../core/principal";
 import { show } from "../core/validate";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { DATABASE_ID, DATASTORE_PERMISSION } from "../gcp/firestore-rules";
 import { parseDatabaseName } from "./conditions";
 import { parseMember } from "./members";
-import { ACCESS_LEVEL_PERMISSIONS } from "./role-permissions";
+import { RequestTarget, databaseRequestTarget, projectRequestTarget } from "./request-target";
+import { ACCESS_LEVEL_PERMISSIONS, isProjectLevelPermission } from "./role-permissions";
 import { validateTokenClaims } from "./token-claims";
 
 /** One question: may this identity do this in this database? */
@@ -14,12 +17,22 @@ export interface AccessRequest {
    * Buildkite, GitHub Actions, Entra ID or GKE token, or any issuer a provider trusts.
    */
   readonly token?: { [claim: string]: any };
-  /** A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too). */
-  readonly member?: string;
+  /**
+   * A Google identity: `user:…`, `group:…`, `serviceAccount:…` (GKE's `serviceAccount:P.svc.id.goog[NS/KSA]` too),
+   * or the principal itself (a WorkloadServiceAccount, a FederatedPrincipal, Principal.group(...)). A value
+   * holding cdktf tokens (`sa.iamMember`) resolves to what the stacks declare; one they cannot resolve is an error.
+   */
+  readonly member?: string | IPrincipal;
   /** Google groups (emails) the member belongs to; IAM resolves groups, the configuration cannot. */
   readonly groups?: string[];
-  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
-  readonly database: string;
+  /** `projects/PROJECT_ID/databases/DATABASE_ID`, or the FirestoreDatabase itself. Give this or project. */
+  readonly database?: string | IFirestoreDatabaseName;
+  /**
+   * A project (`PROJECT_ID` or `projects/PROJECT_ID`) for the permissions Google checks on the
+   * project rather than on a database: listing and creating databases, locations, backups.
+   * Give this or database.
+   */
+  readonly project?: string;
   /** One permission, e.g. `datastore.entities.update`. Give this or access. */
   readonly permission?: string;
   /** An access level: every permission it stands for must be allowed. */
@@ -71,9 +84,19 @@ function checkDatabase(database: unknown): void {
   if (!DATABASE_ID.test(parsed.database)) throw invalid("database", database, DATABASE_ID.rule);
 }
 
-export function validateRequest(request: AccessRequest): { database: string; permissions: string[]; time: Date } {
-  if (request === null || typeof request !== "object") throw new Error(`${WHERE}: expected a request { token? | member?, database, permission? | access? }, got ${show(request)}`);
-  checkDatabase(request.database);
+/** A project id, alone or as the resource name `projects/P`. */
+const PROJECT = /^(?:projects\/)?([a-z][a-z0-9-]{4,28}[a-z0-9])$/;
+
+export function validateRequest(request: AccessRequest): { target: RequestTarget; permissions: string[]; time: Date } {
+  if (request === null || typeof request !== "object") throw new Error(`${WHERE}: expected a request { token? | member?, database | project, permission? | access? }, got ${show(request)}`);
+  if ((request.database === undefined) === (request.project === undefined)) {
+    throw new Error(`${WHERE}: give exactly one of database ("projects/PROJECT_ID/databases/DATABASE_ID") or project ("PROJECT_ID", for the permissions Google checks on the project)`);
+  }
+  if (request.database !== undefined) checkDatabase(request.database);
+  const project = typeof request.project === "string" ? PROJECT.exec(request.project)?.[1] : undefined;
+  if (request.project !== undefined && !project) {
+    throw invalid("project", request.project, 'must be "PROJECT_ID" or "projects/PROJECT_ID" (6-30 of [a-z0-9-], starting with a letter)');
+  }
   if (request.token === undefined && request.member === undefined) throw new Error(`${WHERE}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
   if (request.token !== undefined && request.member !== undefined) {
     throw invalid("member", request.member, "cannot be given with token: a request comes from one identity, and a token's identity is what the provider maps from it");
@@ -98,7 +121,14 @@ export function validateRequest(request: AccessRequest): { database: string; per
     if (!level) throw invalid("access", access, `must be one of ${Object.keys(ACCESS_LEVEL_PERMISSIONS).join(", ")}`);
     permissions = [...level];
   }
+  if (project !== undefined) {
+    const databaseLevel = permissions.filter((p) => !isProjectLevelPermission(p));
+    if (databaseLevel.length > 0) {
+      throw new Error(`${WHERE}: ${databaseLevel.join(", ")} ${databaseLevel.length > 1 ? "are" : "is"} checked on a database, not on the project: name the database instead of project ${project}`);
+    }
+  }
   const time = request.time === undefined ? new Date() : typeof request.time === "string" && DATE_TIME.test(request.time) ? new Date(request.time) : undefined;
   if (time === undefined || Number.isNaN(time.getTime())) throw invalid("time", request.time, "must be an ISO 8601 date-time with an offset (RFC 3339), e.g. 2030-01-01T09:00:00Z");
-  return { database: request.database, permissions, time };
+  const database = request.database as string | undefined;
+  return { target: database !== undefined ? databaseRequestTarget(database, parseDatabaseName(database)!.project) : projectRequestTarget(project!), permissions, time };
 }

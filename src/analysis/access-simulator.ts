@@ -1,8 +1,10 @@
-import { ConditionVerdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
+import { ConditionVerdict, evaluateCondition } from "./conditions";
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { AccessRequest, validateRequest } from "./access-request";
 import { ParsedMember, PoolRef, parseMember } from "./members";
-import { GET_ACCESS_TOKEN, isLocationScoped } from "./role-permissions";
+import { GET_ACCESS_TOKEN } from "./role-permissions";
+import { resolveRequestSubjects } from "./request-subjects";
+import { RequestTarget, conditionOnTarget } from "./request-target";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
 import { StackModel } from "./terraform-json";
 import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, audiences } from "./token-admission";
@@ -209,7 +211,8 @@ export class AccessSimulator {
 
   /** Allowed, denied or unknown, with every chain that allows it or where each candidate stopped. */
   public explain(request: AccessRequest): AccessExplanation {
-    const { database, permissions, time } = validateRequest(request);
+    request = resolveRequestSubjects(this.model, request, "AccessSimulator.explain");
+    const { target, permissions, time } = validateRequest(request);
     const reasons: string[] = [];
     const starts: Actor[] = [];
     const undecided: string[] = [];
@@ -234,7 +237,7 @@ export class AccessSimulator {
         reasons.push(`no workload identity provider trusts issuer ${JSON.stringify(request.token.iss)}; providers trust ${issuers.length > 0 ? issuers.join(", ") : "nothing (none declared)"}`);
       }
     }
-    if (request.member !== undefined) starts.push(googleActor(request.member, request.groups, [], []));
+    if (typeof request.member === "string") starts.push(googleActor(request.member, request.groups, [], []));
 
     const actors = this.impersonations(starts, time, reasons);
     const chains: SimulatedAccessChain[] = [];
@@ -242,17 +245,17 @@ export class AccessSimulator {
     for (const permission of permissions) {
       let best = AccessDecision.DENIED;
       for (const actor of actors) {
-        for (const found of this.grantsFor(actor, database, permission, time, reasons)) {
+        for (const found of this.grantsFor(actor, target, permission, time, reasons)) {
           chains.push(found);
           if (found.decision === AccessDecision.ALLOWED) best = AccessDecision.ALLOWED;
           else if (best === AccessDecision.DENIED) best = AccessDecision.UNKNOWN;
         }
       }
       perPermission.set(permission, best);
-      if (best === AccessDecision.DENIED && starts.length > 0) reasons.push(`no chain gives ${permission} on ${database}`);
+      if (best === AccessDecision.DENIED && starts.length > 0) reasons.push(`no chain gives ${permission} on ${target.name}`);
     }
     if ([...perPermission.values()].includes(AccessDecision.DENIED)) {
-      this.nearMisses(starts, database, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
+      this.nearMisses(starts, target, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
     }
     const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
     return {
@@ -332,8 +335,7 @@ export class AccessSimulator {
    * led to a denied permission: the usual reason a legitimate token is refused is that its
    * claims and the principal set are out of step. Looked for only once the answer is a denial.
    */
-  private nearMisses(starts: readonly Actor[], database: string, denied: readonly string[], time: Date, reasons: string[]): void {
-    const db = parseDatabaseName(database)!;
+  private nearMisses(starts: readonly Actor[], target: RequestTarget, denied: readonly string[], time: Date, reasons: string[]): void {
     const out: string[] = [];
     for (const actor of starts) {
       const pools = actor.keys.filter((k) => k.startsWith("pool:"));
@@ -342,8 +344,9 @@ export class AccessSimulator {
         let what: string | undefined;
         if (g.level === "service_account" && roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) {
           what = `could impersonate ${describeLevel(g)}`;
-        } else if (g.level === "project" && g.target === db.project && denied.some((p) => roleHolds(this.model, g.role, p).holds)) {
-          if (evaluateCondition(g.condition, firestoreDatabaseTarget(database), time).verdict !== "no") what = `holds ${g.role} on ${database}`;
+        } else if (g.level === "project" && g.target === target.project) {
+          const gives = denied.filter((p) => roleHolds(this.model, g.role, p).holds && conditionOnTarget(g.condition, target, p, time).verdict !== "no");
+          if (gives.length > 0) what = `holds ${g.role} on ${target.name}`;
         }
         if (what === undefined) continue;
         for (const m of g.parsedMembers) {
@@ -367,20 +370,16 @@ export class AccessSimulator {
     return [];
   }
 
-  private grantsFor(actor: Actor, database: string, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {
-    const db = parseDatabaseName(database)!;
+  private grantsFor(actor: Actor, target: RequestTarget, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {
     const chains: SimulatedAccessChain[] = [];
     for (const g of this.model.grantsWithMemberKeys(actor.keys)) {
       if (g.level !== "project" && g.level !== "folder" && g.level !== "organization") continue;
       const member = anyMember(actor, g);
       if (member.verdict === "no") continue;
       // Where and when first: a grant on another project, or whose condition refuses the database, gives nothing whatever its role.
-      const scope = projectScope(g, db.project);
+      const scope = projectScope(g, target.project);
       if (scope.verdict === "no") continue;
-      const condition: ConditionVerdict =
-        isLocationScoped(permission) && g.condition !== undefined
-          ? { verdict: "unknown", reason: `${permission} acts on backups (projects/P/locations/L/backups/B), not on the database; whether \`${g.condition}\` admits them is not documented` }
-          : evaluateCondition(g.condition, firestoreDatabaseTarget(database), time);
+      const condition = conditionOnTarget(g.condition, target, permission, time);
       const role = roleHolds(this.model, g.role, permission);
       if (condition.verdict === "no") {
         if (role.holds) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), but its ${condition.reason}`);

@@ -48,11 +48,27 @@ export const ACCESS_LEVEL_PERMISSIONS: Readonly<Record<FirestoreAccessLevel, rea
   ],
   [FirestoreAccessLevel.INDEX_ADMIN]: ["datastore.schemas.create", "datastore.schemas.update", "datastore.schemas.delete"],
   [FirestoreAccessLevel.IMPORT_EXPORT]: ["datastore.databases.export", "datastore.databases.import"],
+  // Start an export and follow the operation it returns; no import. Anything that can import-export can export.
+  [FirestoreAccessLevel.EXPORT]: ["datastore.databases.export", "datastore.operations.get"],
   [FirestoreAccessLevel.BACKUP_ADMIN]: ["datastore.backups.list", "datastore.backups.delete"],
 };
 
 /** Firestore permissions whose resource is not the database (backups): defined with the Firestore facts. */
 export const isLocationScoped = isLocationScopedPermission;
+
+/**
+ * Firestore permissions Google checks on the project (or its locations) rather than on one
+ * database, so a request may name the project for them (AccessRequest.project): listing and
+ * creating databases ("List databases in a project", "Create a database" — their REST methods
+ * take `parent = projects/P`), and everything on locations and backups
+ * (`projects/P/locations/L[/backups/B]`). `datastore.databases.getMetadata` is not among them:
+ * Google describes it as "Read metadata from a database".
+ * https://cloud.google.com/datastore/docs/access/iam ,
+ * https://cloud.google.com/firestore/docs/reference/rest/v1/projects.databases/list
+ */
+export function isProjectLevelPermission(permission: string): boolean {
+  return permission === "datastore.databases.list" || permission === "datastore.databases.create" || isLocationScopedPermission(permission);
+}
 
 /** True when a role holds Firestore permissions and all of them act on backups, none on a database. */
 export function onlyLocationScoped(permissions: ReadonlySet<string> | undefined): boolean {

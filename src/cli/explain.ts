@@ -12,11 +12,13 @@ const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0
 export const explainCommand: Command = {
   name: "explain",
   usage: `cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL... | --no-groups])
-                                   --database projects/P/databases/D (--permission P | --access LEVEL)
+                                   (--database projects/P/databases/D | --project P) (--permission P | --access LEVEL)
                                    [--time ISO-8601] [--format text|json]`,
   help: `explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
-         BACKUP_ADMIN) on the database, with every chain or where each one stopped.
+         EXPORT, BACKUP_ADMIN) on the database, with every chain or where each one stopped.
+         --project instead of --database asks about a permission Google checks on the
+         project (datastore.databases.list, datastore.databases.create, locations, backups).
          A member's Google groups are IAM's to know: name them with --group, or say
          --no-groups; otherwise a group binding makes the answer unknown.
          Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.`,
@@ -32,6 +34,7 @@ export const explainCommand: Command = {
         group: { type: "string", multiple: true },
         "no-groups": { type: "boolean" },
         database: { type: "string" },
+        project: { type: "string" },
         permission: { type: "string" },
         access: { type: "string" },
         time: { type: "string" },
@@ -39,7 +42,7 @@ export const explainCommand: Command = {
     });
     const format = checkFormat("explain", values.format, ["text", "json"]);
     const target = targetOf("explain", positionals);
-    if (!values.database) throw new Error("explain: --database projects/PROJECT_ID/databases/DATABASE_ID is required");
+    if (!values.database && !values.project) throw new Error("explain: --database projects/PROJECT_ID/databases/DATABASE_ID (or --project PROJECT_ID) is required");
     let token: { [claim: string]: unknown } | undefined;
     if (values.token !== undefined) {
       const file = path.resolve(cwd, values.token);
@@ -61,6 +64,7 @@ export const explainCommand: Command = {
       member: values.member,
       groups: values["no-groups"] ? [] : values.group,
       database: values.database,
+      project: values.project,
       permission: values.permission,
       access: values.access as FirestoreAccessLevel | undefined,
       time: values.time,
@@ -76,7 +80,7 @@ export const explainCommand: Command = {
     if (format === "json") {
       emit(io, JSON.stringify(answer, null, 2) + "\n", values.out, cwd);
     } else {
-      const lines = [`${answer.decision.toUpperCase()}: ${answer.permissions.join(", ")} on ${values.database}`];
+      const lines = [`${answer.decision.toUpperCase()}: ${answer.permissions.join(", ")} on ${values.database ?? `projects/${values.project!.replace(/^projects\//, "")}`}`];
       answer.chains.forEach((c, i) => {
         lines.push("", `chain ${i + 1}${c.decision === AccessDecision.ALLOWED ? "" : " (unknown)"}: ${c.permissions.join(", ")}`);
         for (const s of c.steps) lines.push(`  - ${s.description}${s.address ? `\n      ${s.stack}: ${s.address}` : ""}`);
@@ -95,7 +99,7 @@ function refuseTogether(both: boolean, a: string, b: string, why: string): void 
 
 /** The API's message with the request field named as the option that set it. */
 function asOption(message: string, tokenFile: string | undefined): string {
-  const m = /^AccessSimulator\.explain: invalid (token|member|groups|database|permission|access|time)\b/.exec(message);
+  const m = /^AccessSimulator\.explain: invalid (token|member|groups|database|project|permission|access|time)\b/.exec(message);
   if (!m) return message.replace(/^AccessSimulator\.explain: /, "explain: ");
   const option = m[1] === "token" ? `--token ${tokenFile}` : m[1] === "groups" ? "--group" : `--${m[1]}`;
   return `explain: ${option}: ${message.slice("AccessSimulator.explain: ".length)}`;

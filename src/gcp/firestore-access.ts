@@ -1,4 +1,5 @@
 import { celStringLiteral } from "../core/cel";
+import { shortHash } from "../core/naming";
 import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 import { InputRule } from "../core/validate";
 
@@ -13,8 +14,18 @@ export enum FirestoreAccessLevel {
   READ_WRITE = "READ_WRITE",
   /** Create, change and delete index definitions (roles/datastore.indexAdmin). */
   INDEX_ADMIN = "INDEX_ADMIN",
-  /** Run imports and exports (roles/datastore.importExportAdmin); the bucket needs its own grant. */
+  /**
+   * Run imports and exports (roles/datastore.importExportAdmin); the bucket needs its own grant.
+   * An import overwrites documents: a pipeline that only exports wants EXPORT.
+   */
   IMPORT_EXPORT = "IMPORT_EXPORT",
+  /**
+   * Start exports and follow their operations, without import (EXPORT_PERMISSIONS). Google has
+   * no predefined export-only role, so the grant is of a custom role the library declares in the
+   * database's project, one per stack (see FirestoreDatabaseBase.grantExport). The export job
+   * itself writes to the bucket as the Firestore service agent (FirestoreExportBucket.grantExportJob).
+   */
+  EXPORT = "EXPORT",
   /**
    * List, read and delete backups, without restoring them (roles/datastore.backupsAdmin).
    * Backups belong to a location of the project, not to a database, so this level reaches
@@ -23,13 +34,36 @@ export enum FirestoreAccessLevel {
   BACKUP_ADMIN = "BACKUP_ADMIN",
 }
 
-export const FIRESTORE_ACCESS_ROLES: Readonly<Record<FirestoreAccessLevel, string>> = {
+/** The predefined role of each level that has one; EXPORT has none (its custom role: exportRoleId). */
+export const FIRESTORE_ACCESS_ROLES: Readonly<Partial<Record<FirestoreAccessLevel, string>>> = {
   [FirestoreAccessLevel.READ]: "roles/datastore.viewer",
   [FirestoreAccessLevel.READ_WRITE]: "roles/datastore.user",
   [FirestoreAccessLevel.INDEX_ADMIN]: "roles/datastore.indexAdmin",
   [FirestoreAccessLevel.IMPORT_EXPORT]: "roles/datastore.importExportAdmin",
   [FirestoreAccessLevel.BACKUP_ADMIN]: "roles/datastore.backupsAdmin",
 };
+
+/**
+ * What an export-only caller needs: start an export (`datastore.databases.export`), read the
+ * database's metadata, and get and list the long-running operation it returns. This is
+ * roles/datastore.importExportAdmin without `datastore.databases.import` (an import overwrites
+ * documents) and without `datastore.operations.cancel` (it would cancel others' imports and
+ * index builds too). The role's non-Firestore permissions (appengine.applications.get,
+ * resourcemanager.projects.get) are left out: a Firestore custom role holds datastore.* only.
+ * Sources: https://cloud.google.com/iam/docs/roles-permissions/firestore (importExportAdmin),
+ * https://cloud.google.com/firestore/docs/manage-data/export-import ("Before you begin").
+ */
+export const EXPORT_PERMISSIONS: readonly string[] = ["datastore.databases.export", "datastore.databases.getMetadata", "datastore.operations.get", "datastore.operations.list"];
+
+/**
+ * The id of the EXPORT custom role a stack declares: one per stack, so stacks that share a
+ * project each own theirs (two declarations of one role id in a project fail at apply).
+ * Role ids are 3-64 of [a-zA-Z0-9_.].
+ */
+export function exportRoleId(stackId: string): string {
+  const id = `firestoreExport_${stackId.replace(/[^a-zA-Z0-9_.]/g, "_")}`;
+  return id.length <= 64 ? id : `${id.slice(0, 55)}_${shortHash(stackId)}`;
+}
 
 /**
  * Predefined Firestore roles that `grant(principal, role)` accepts, beyond the levels above.
@@ -83,7 +117,7 @@ export function firestoreDatabaseCondition(databaseName: string): string {
   return `resource.name == ${celStringLiteral(databaseName)}`;
 }
 
-export const FIRESTORE_ROLES: ReadonlySet<string> = new Set([...Object.values(FIRESTORE_ACCESS_ROLES), ...OTHER_FIRESTORE_ROLES]);
+export const FIRESTORE_ROLES: ReadonlySet<string> = new Set([...(Object.values(FIRESTORE_ACCESS_ROLES) as string[]), ...OTHER_FIRESTORE_ROLES]);
 
 const BASIC_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
 

@@ -4,13 +4,16 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { StableIds } from "../core/naming";
+import { IFirestoreDatabaseName } from "../core/firestore-database-name";
 import { IPrincipal } from "../core/principal";
 import { check, checkOptional, checkShape, checkType, checkWrittenInCode, inputError, isUnresolved, oneOf } from "../core/validate";
 import {
+  EXPORT_PERMISSIONS,
   FIRESTORE_ACCESS_ROLES,
   FIRESTORE_ROLE,
   FirestoreAccessLevel,
   firestoreDatabaseCondition,
+  exportRoleId,
   firestoreDatabaseName,
   isBackupOnlyRole,
   roleProblem,
@@ -25,12 +28,10 @@ import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
  * has no per-database IAM policy; the exception is backups (grantBackupAdmin), which belong
  * to the project's locations and are granted project-wide.
  */
-export interface IFirestoreDatabase extends IConstruct {
+export interface IFirestoreDatabase extends IConstruct, IFirestoreDatabaseName {
   readonly projectId: string;
   /** `(default)` or the named database id. */
   readonly databaseId: string;
-  /** `projects/PROJECT_ID/databases/DATABASE_ID`. */
-  readonly databaseName: string;
   /** `resource.name == "projects/PROJECT_ID/databases/DATABASE_ID"`, carried by every grant. */
   readonly conditionExpression: string;
 
@@ -40,8 +41,13 @@ export interface IFirestoreDatabase extends IConstruct {
   grantReadWrite(principal: IPrincipal): ProjectIamMember;
   /** roles/datastore.indexAdmin on this database only. */
   grantIndexAdmin(principal: IPrincipal): ProjectIamMember;
-  /** roles/datastore.importExportAdmin on this database only (the bucket needs its own grant). */
+  /** roles/datastore.importExportAdmin on this database only (the bucket needs its own grant). It can import, which overwrites documents. */
   grantImportExport(principal: IPrincipal): ProjectIamMember;
+  /**
+   * Export without import (FirestoreAccessLevel.EXPORT), on this database only: a custom role
+   * the stack declares once per project (EXPORT_PERMISSIONS), with this database's condition.
+   */
+  grantExport(principal: IPrincipal): ProjectIamMember;
   /**
    * roles/datastore.backupsAdmin ON THE WHOLE PROJECT: list, read and delete every backup of
    * every database in the project, in every location; it cannot restore. Backups are
@@ -69,6 +75,9 @@ export interface FirestoreDatabaseReferenceProps {
   /** @default "(default)" */
   readonly databaseId?: string;
 }
+
+/** The EXPORT custom role of each stack, per project (see exportRole). */
+const exportRolesByStack = new WeakMap<TerraformStack, Map<string, FirestoreCustomRole>>();
 
 /** Bindings per stack, so granting the same access twice (from any construct) is one binding. */
 const bindingsByStack = new WeakMap<TerraformStack, Map<string, ProjectIamMember>>();
@@ -106,6 +115,10 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
     return this.grantAccess(principal, FirestoreAccessLevel.IMPORT_EXPORT);
   }
 
+  public grantExport(principal: IPrincipal): ProjectIamMember {
+    return this.grantAccess(principal, FirestoreAccessLevel.EXPORT);
+  }
+
   /** roles/datastore.backupsAdmin on the whole project: every backup of every database there (see IFirestoreDatabase). */
   public grantBackupAdmin(principal: IPrincipal): ProjectIamMember {
     return this.grantAccess(principal, FirestoreAccessLevel.BACKUP_ADMIN);
@@ -113,6 +126,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   public grantAccess(principal: IPrincipal, level: FirestoreAccessLevel): ProjectIamMember {
     checkType(this, "principal", principal, "principal");
+    if (level === FirestoreAccessLevel.EXPORT) return this.grantCustomRole(principal, this.exportRole());
     // typeof first: String() of a prototype-less object or a Symbol throws a TypeError instead of naming the mistake.
     const role = typeof level === "string" && Object.prototype.hasOwnProperty.call(FIRESTORE_ACCESS_ROLES, level) ? FIRESTORE_ACCESS_ROLES[level] : undefined;
     if (role === undefined) throw inputError(this, "access level", level, oneOf(Object.values(FirestoreAccessLevel)).rule);
@@ -140,6 +154,28 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
       );
     }
     return this.bind(principal, role.roleName, `custom-${role.roleId}`);
+  }
+
+  /** The stack's EXPORT role in this database's project, declared on first use and shared by every database of the project. */
+  private exportRole(): FirestoreCustomRole {
+    const stack = TerraformStack.of(this);
+    let roles = exportRolesByStack.get(stack);
+    if (!roles) exportRolesByStack.set(stack, (roles = new Map()));
+    let role = roles.get(this.projectId);
+    if (!role) {
+      const roleId = exportRoleId(stack.node.id);
+      // Project ids are construct-id safe; a project Terraform fills in gets a position, which construction order fixes.
+      const id = `firestore-export-role-${isUnresolved(this.projectId) ? `project${roles.size}` : this.projectId}`;
+      role = new FirestoreCustomRole(stack, id, {
+        projectId: this.projectId,
+        roleId,
+        permissions: [...EXPORT_PERMISSIONS],
+        title: "Firestore export (no import)",
+        description: `Start Firestore exports and follow their operations, without import; granted per database by ${stack.node.id}`,
+      });
+      roles.set(this.projectId, role);
+    }
+    return role;
   }
 
   private bind(principal: IPrincipal, role: string, label: string): ProjectIamMember {

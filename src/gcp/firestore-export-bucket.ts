@@ -124,8 +124,8 @@ export class FirestoreExportBucket extends Construct {
    * Google says reaches a bucket of the database's own project by default: then nothing is
    * granted and undefined is returned. For a bucket in another project it gets
    * roles/storage.admin on this bucket only, the role Google's export and import page names.
-   * Starting an export also needs roles/datastore.importExportAdmin on the database
-   * (IFirestoreDatabase.grantImportExport).
+   * Starting an export also needs FirestoreAccessLevel.EXPORT on the database
+   * (IFirestoreDatabase.grantExport), or IMPORT_EXPORT for a caller that must also import.
    * Source: https://firebase.google.com/docs/firestore/manage-data/export-import ("Service agent permissions").
    */
   public grantExportJob(): StorageBucketIamMember | undefined {

@@ -1,6 +1,7 @@
 import { admitToken, anyMember, federatedActor, roleHolds } from "../analysis/access-simulator";
 import { IamModel } from "../analysis/iam-model";
 import { parseMember } from "../analysis/members";
+import { resolveSubject } from "../analysis/request-subjects";
 import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
 import { TokenClaims } from "../analysis/token-admission";
 import { MemberLike } from "./grant-expectation";
@@ -40,7 +41,7 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
   if (expected.principal !== undefined) {
     const raw = typeof expected.principal === "string" ? expected.principal : expected.principal?.iamMember;
     if (typeof raw !== "string") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member or a FederatedPrincipal, got ${preview(expected.principal)}`);
-    principal = parseMember(stackModel.resolve(untokenize(raw, stack, `${MATCHER}: principal`)));
+    principal = parseMember(resolveSubject(IamModel.ofStack(stackModel), untokenize(raw, stack, `${MATCHER}: principal`), "principal", MATCHER));
     if (principal.kind !== "federated") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member of a workload identity pool, got ${principal.raw}`);
   }
   const model = IamModel.of([stackModel]);

@@ -1,17 +1,21 @@
 import * as fs from "fs";
+import { TerraformStack } from "cdktf";
 import { AccessDecision, AccessExplanation, AccessRequest, AccessSimulator } from "../analysis/access-simulator";
 import { IamModel } from "../analysis/iam-model";
+import { resolveRequestSubjects } from "../analysis/request-subjects";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { MatcherResult, bullets, result } from "./matcher-result";
 import { preview, readStack } from "./received-stack";
 
 const MATCHER = "toAllowFirestoreAccess";
 
-function simulatorFor(received: unknown): AccessSimulator {
+/** The model to ask, and the stack object when the test passed it (tokens that are not references resolve in it). */
+function modelFor(received: unknown): { model: IamModel; stack?: TerraformStack } {
   if (typeof received === "string" && !received.trimStart().startsWith("{") && fs.existsSync(received)) {
-    return AccessSimulator._fromModel(IamModel.of(loadSynthOutput(received)));
+    return { model: IamModel.of(loadSynthOutput(received)) };
   }
-  return AccessSimulator._fromModel(IamModel.of([readStack(received, MATCHER).model]));
+  const read = readStack(received, MATCHER);
+  return { model: IamModel.of([read.model]), stack: read.stack };
 }
 
 function chainLines(e: AccessExplanation): string[] {
@@ -30,8 +34,11 @@ function chainLines(e: AccessExplanation): string[] {
  */
 export function toAllowFirestoreAccess(received: unknown, request: AccessRequest): MatcherResult {
   if (request === null || typeof request !== "object") throw new Error(`${MATCHER}: expected a request { token? | member?, database, permission? | access? }, got ${preview(request)}`);
-  const answer = simulatorFor(received).explain(request);
-  const asked = `${request.permission ?? request.access} on ${request.database}`;
+  const { model, stack } = modelFor(received);
+  // A member or database given as the object the test holds, or as its token (sa.iamMember), means what the stack declares.
+  const resolved = resolveRequestSubjects(model, request, MATCHER, stack);
+  const answer = AccessSimulator._fromModel(model).explain(resolved);
+  const asked = `${request.permission ?? request.access} on ${resolved.database ?? `projects/${String(resolved.project).replace(/^projects\//, "")}`}`;
   if (answer.decision === AccessDecision.UNKNOWN) {
     throw new Error([`${MATCHER}: cannot decide ${asked} offline:`, ...bullets(answer.reasons), ...chainLines(answer)].join("\n"));
   }

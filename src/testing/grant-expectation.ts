@@ -1,6 +1,9 @@
 import { DEFAULT_DATABASE_ID } from "../gcp/firestore-rules";
-import { FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, firestoreDatabaseName } from "../gcp/firestore-access";
+import { EXPORT_PERMISSIONS, FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, exportRoleId, firestoreDatabaseName } from "../gcp/firestore-access";
+import { IamModel } from "../analysis/iam-model";
+import { StackModel } from "../analysis/terraform-json";
 import { parseDatabaseName } from "../analysis/conditions";
+import { undeclaredReferences } from "../analysis/request-subjects";
 import { memberKey } from "./found-grants";
 import { ReadStack, preview, untokenize } from "./received-stack";
 
@@ -41,13 +44,19 @@ const DATABASE_SHAPE = 'database must be "projects/PROJECT_ID/databases/DATABASE
 export function expectedGrant(expected: FirestoreGrantExpectation, received: ReadStack, matcher: string): ExpectedGrant {
   if (expected === null || typeof expected !== "object") throw new Error(`${matcher}: expected { member?, database, role | access }, got ${preview(expected)}`);
   const { model } = received;
-  const resolve = (value: string, what: string) => model.resolve(untokenize(value, received, `${matcher}: ${what}`));
+  const resolve = (value: string, what: string) => {
+    const text = model.resolve(untokenize(value, received, `${matcher}: ${what}`));
+    // A reference to a resource this stack does not declare (another stack's account) no binding here can hold: the expectation could only miss.
+    const undeclared = undeclaredReferences(model, text);
+    if (undeclared.length > 0) throw new Error(`${matcher}: ${what} ${text} names ${undeclared.join(", ")}, which this stack does not declare; pass the stack that declares it`);
+    return text;
+  };
   const database = resolve(databaseNameOf(expected.database, matcher), "database");
   if (!parseDatabaseName(database)) {
     throw new Error(`${matcher}: ${DATABASE_SHAPE}, got ${preview(expected.database)}`);
   }
   const member = expected.member === undefined ? undefined : resolve(memberOf(expected.member, matcher), "member");
-  return { role: resolve(roleOf(expected, matcher), "role"), database, member, memberKey: member === undefined ? undefined : memberKey(member) };
+  return { role: resolve(roleOf(expected, matcher, model, database), "role"), database, member, memberKey: member === undefined ? undefined : memberKey(member) };
 }
 
 export function describeExpected(e: ExpectedGrant): string {
@@ -68,8 +77,9 @@ function memberOf(member: MemberLike, matcher: string): string {
   throw new Error(`${matcher}: member must be an IAM member string or a principal with iamMember, got ${preview(member)}`);
 }
 
-function roleOf(expected: FirestoreGrantExpectation, matcher: string): string {
+function roleOf(expected: FirestoreGrantExpectation, matcher: string, model: StackModel, database: string): string {
   if (expected.role !== undefined && expected.access !== undefined) throw new Error(`${matcher}: give role or access, not both`);
+  if (expected.access === FirestoreAccessLevel.EXPORT) return exportRoleOf(model, parseDatabaseName(database)!.project);
   if (expected.access !== undefined) {
     const role = FIRESTORE_ACCESS_ROLES[expected.access];
     if (role === undefined) throw new Error(`${matcher}: access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, got ${preview(expected.access)}`);
@@ -77,4 +87,16 @@ function roleOf(expected: FirestoreGrantExpectation, matcher: string): string {
   }
   if (typeof expected.role === "string" && expected.role !== "") return expected.role;
   throw new Error(`${matcher}: give role (e.g. "roles/datastore.user") or access (a FirestoreAccessLevel), got ${preview(expected.role)}`);
+}
+
+/**
+ * The EXPORT level's role in a project: the custom role of the stack that holds exactly
+ * EXPORT_PERMISSIONS there (what grantExport declares), else the name grantExport would give it.
+ */
+function exportRoleOf(model: StackModel, project: string): string {
+  const wanted = [...EXPORT_PERMISSIONS].sort().join(",");
+  for (const [name, permissions] of IamModel.ofStack(model).customRoles) {
+    if (name.startsWith(`projects/${project}/roles/`) && [...permissions].sort().join(",") === wanted) return name;
+  }
+  return `projects/${project}/roles/${exportRoleId(model.name)}`;
 }

@@ -17,9 +17,11 @@ export interface FirestoreMatchers<R> {
   /** A provider admits the token (evaluated as Google does) and the identity is bound to a service account or a role; optionally inside a principal. */
   toAllowFederatedAccess(expected: FederatedAccessExpectation): R;
   /**
-   * The access simulator finds Google would allow the request (a token or member, a database,
-   * a permission or access level); `.not`: it would deny it. Works on a stack, its JSON or a
-   * cdktf.out directory; an answer that cannot be decided offline fails with the reason.
+   * The access simulator finds Google would allow the request (a token or member, a database
+   * or a project, a permission or access level); `.not`: it would deny it. Member and database
+   * may be the stack's objects or their tokens, resolved to what the stack declares. Works on a
+   * stack, its JSON or a cdktf.out directory; an answer that cannot be decided offline, or a
+   * member or database the stack cannot resolve, fails with the reason.
    */
   toAllowFirestoreAccess(request: AccessRequest): R;
   /** The single-stack guardrail rules find no error (suppressions honoured when the input has its metadata). */

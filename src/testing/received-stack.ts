@@ -1,5 +1,6 @@
-import { DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { terraformText } from "../core/token-text";
 import { stackNameOf } from "../analysis/synth-output";
 import { StackModel } from "../analysis/terraform-json";
 
@@ -51,22 +52,13 @@ export function readStack(received: unknown, matcher: string): ReadStack {
  * it belongs to, which also covers JSON input; other tokens need the received stack.
  */
 export function untokenize(value: string, received: ReadStack, what: string): string {
-  if (!Token.isUnresolved(value)) return value;
-  const scope = originStackOf(value) ?? received.stack;
-  if (!scope) {
+  const text = terraformText(value, received.stack);
+  if (!text) {
     throw new Error(`${what} ${value} holds cdktf tokens that do not name their stack; pass the TerraformStack to expect() instead of its JSON`);
   }
-  const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
-  if (typeof resolved !== "string") throw new Error(`${what} ${value} does not resolve to a string`);
-  return resolved;
-}
-
-function originStackOf(value: string): TerraformStack | undefined {
-  for (const token of Tokenization.reverseString(value).tokens) {
-    const origin = (token as { originStack?: unknown }).originStack;
-    if (TerraformStack.isStack(origin)) return origin;
-  }
-  return undefined;
+  // Stacks built by the same code share logical ids: another stack's reference would resolve here to this stack's resource.
+  if (text.scopeStack !== undefined) throw new Error(`${what} ${text.text} belongs to stack ${text.stack}, not to the stack received (${text.scopeStack}); pass stack ${text.stack}`);
+  return text.text;
 }
 
 export function preview(value: unknown): string {

@@ -14,7 +14,7 @@ const stacks = [...synthExamples().values()].map((s) => s.json);
 const simulator = AccessSimulator.fromStackJson(stacks);
 const config = loadExamplesConfig({});
 const TENANT = config.shared.entraTenantId;
-const { READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT } = FirestoreAccessLevel;
+const { READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT, EXPORT } = FirestoreAccessLevel;
 const database = (env: string) => `projects/acme-firestore-${env}/databases/orders-${env}`;
 const decide = (request: AccessRequest) => simulator.explain(request).decision;
 
@@ -26,11 +26,14 @@ describe.each(ENVIRONMENTS)("who gets into the %s database", (env) => {
   const ids = { organization_id: config.shared.buildkiteOrganizationId, pipeline_id: config.shared.buildkiteDeployPipelineId };
   const deploy = buildkiteToken("acme", "firestore-deploy", "main", aud, ids);
 
-  test("the firestore-deploy pipeline manages indexes and imports/exports, and cannot write documents", () => {
+  test("the firestore-deploy pipeline manages indexes and runs exports, and cannot import or write documents", () => {
     const allowed = simulator.explain({ token: deploy, database: db, access: INDEX_ADMIN });
     expect(allowed.decision).toBe(AccessDecision.ALLOWED);
     expect(allowed.chains[0].steps.map((s) => s.kind)).toEqual(["token", "impersonation", "grant"]);
-    expect(decide({ token: deploy, database: db, access: IMPORT_EXPORT })).toBe(AccessDecision.ALLOWED);
+    // EXPORT, not IMPORT_EXPORT: an import overwrites documents, and the pipeline only exports.
+    expect(decide({ token: deploy, database: db, access: EXPORT })).toBe(AccessDecision.ALLOWED);
+    expect(decide({ token: deploy, database: db, access: IMPORT_EXPORT })).toBe(AccessDecision.DENIED);
+    expect(decide({ token: deploy, database: db, permission: "datastore.databases.import" })).toBe(AccessDecision.DENIED);
     expect(decide({ token: deploy, database: db, permission: "datastore.entities.update" })).toBe(AccessDecision.DENIED);
     expect(decide({ token: deploy, database: db, permission: "datastore.entities.get" })).toBe(AccessDecision.DENIED);
     for (const other of others) expect(decide({ token: deploy, database: other, access: INDEX_ADMIN })).toBe(AccessDecision.DENIED);

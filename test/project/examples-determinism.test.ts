@@ -66,7 +66,7 @@ describe("examples app output", () => {
       const deploy = env === "prod" ? `attribute.pipeline_id_branch = ${PIPELINE_ID}:main` : `attribute.pipeline_id = ${PIPELINE_ID}`;
       const oid = `00000000-0000-4000-8000-0000000000${{ dev: "d1", staging: "d2", prod: "d3" }[env]}`;
       return [
-        `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> roles/datastore.importExportAdmin`,
+        `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> projects/acme-firestore-${env}/roles/firestoreExport_buildkite_${env}`,
         `${env} buildkite-${env}: ${deploy} -> federation + impersonation -> ${sa("firestore-deployer")} -> roles/datastore.indexAdmin`,
         ...(env === "dev" ? [`dev buildkite-dev: attribute.pipeline = acme/integration-tests -> federation -> - -> roles/datastore.user`] : []),
         `${env} airflow-${env}: k8s airflow/airflow-triggerer -> GKE Workload Identity -> ${sa("airflow-workers")} -> roles/datastore.user`,

@@ -99,7 +99,7 @@ describe("toGrantFirestoreAccess", () => {
       "toGrantFirestoreAccess: give role or access, not both",
     );
     expect(() => expect(json).toGrantFirestoreAccess({ database, access: "WRITE" as FirestoreAccessLevel })).toThrow(
-      'toGrantFirestoreAccess: access must be one of READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT, BACKUP_ADMIN, got "WRITE"',
+      'toGrantFirestoreAccess: access must be one of READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT, EXPORT, BACKUP_ADMIN, got "WRITE"',
     );
     expect(() => expect("resource {").toGrantFirestoreAccess({ database, access: FirestoreAccessLevel.READ })).toThrow(
       /^toGrantFirestoreAccess: the received string is not JSON/,
