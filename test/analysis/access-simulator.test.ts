@@ -174,7 +174,7 @@ describe("what cannot be known offline is unknown, never a guessed denial", () =
   });
 });
 
-test("a disabled account cannot be impersonated, a disabled custom role grants nothing, a deny policy makes an allow uncertain", () => {
+test("a disabled account cannot be impersonated, a disabled custom role grants nothing, a deny policy without rules takes nothing away", () => {
   const base = {
     google_service_account: { sa: { account_id: "runner", project: "p", disabled: true } },
     google_service_account_iam_member: { i: { service_account_id: `projects/p/serviceAccounts/${SA}`, role: "roles/iam.serviceAccountTokenCreator", member: "user:u@x.example" } },
@@ -190,7 +190,8 @@ test("a disabled account cannot be impersonated, a disabled custom role grants n
   expect(s.explain({ member: "user:c@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
   expect(s.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
   const denying = sim({ ...base, google_iam_deny_policy: { no: { parent: "x", name: "no", rules: [] } } });
-  expect(denying.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.UNKNOWN);
+  // Deny policies are evaluated (test/analysis/deny-policies.test.ts): one that denies nothing no longer makes every answer unknown.
+  expect(denying.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
 });
 
 test("CEL syntax errors are found before apply", () => {
