@@ -41,3 +41,9 @@ function routesOf(model: IamModel, role: string): ActingRoutes {
   const follow = [...mint, ...delegation];
   return { follow, idTokenOnly: follow.length === 0 && held.some((p) => p.kind === "id-token") };
 }
+
+/** True when the role certainly lets its holder mint an access token for the account (getAccessToken, signJwt, signBlob). */
+export function mintsAccessToken(model: IamModel, role: string): boolean {
+  const routes = actingRoutes(model, role);
+  return routes.unknown === undefined && routes.follow.some((r) => r.mintsAccessToken);
+}
