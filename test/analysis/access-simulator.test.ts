@@ -2,6 +2,7 @@ import { AccessDecision, AccessSimulator } from "../../src";
 import { celSyntaxError } from "../../src/core/cel";
 import { main } from "../../src/cli/main";
 import { entraV1Token, githubToken, providerAudience } from "../fixtures/tokens";
+import { githubProvider } from "../fixtures/providers";
 
 const DB = "projects/p/databases/app";
 const SA = "runner@p.iam.gserviceaccount.com";
@@ -11,15 +12,7 @@ const sim = (resources: object) => AccessSimulator.fromStackJson([JSON.stringify
 const ask = (s: AccessSimulator, member: string, permission = "datastore.entities.get", database = DB) => s.explain({ member, database, permission });
 
 /** A GitHub Actions provider of pool `ci` in project p, pinned to the contoso owner. */
-const provider = (over: object = {}) => ({
-  project: "p",
-  workload_identity_pool_id: "ci",
-  workload_identity_pool_provider_id: "gh",
-  attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-  attribute_condition: 'assertion.repository_owner == "contoso"',
-  oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-  ...over,
-});
+const provider = githubProvider;
 
 describe("IAM conditions, evaluated with CEL", () => {
   test("== on the database name admits that database only", () => {

@@ -27,12 +27,10 @@ const read = (s: AccessSimulator, member = "user:u@x.example", database = DB) =>
 
 describe("ways to act as a service account", () => {
   const target = email("runner");
-  const withRole = (permissions: string[]) =>
-    sim({
-      google_project_iam_custom_role: { r: customRole("acting", permissions) },
-      google_service_account_iam_member: { i: onAccount(target, "projects/p/roles/acting", "user:u@x.example") },
-      google_project_iam_member: { g: reader(target) },
-    });
+  /** The user holds `role` on the account, which reads the database. */
+  const holding = (role: string, extra: object = {}) =>
+    sim({ ...extra, google_service_account_iam_member: { i: onAccount(target, role, "user:u@x.example") }, google_project_iam_member: { g: reader(target) } });
+  const withRole = (permissions: string[]) => holding("projects/p/roles/acting", { google_project_iam_custom_role: { r: customRole("acting", permissions) } });
 
   test("getAccessToken: ALLOWED, the step names generateAccessToken and the permission", () => {
     const answer = read(withRole(["iam.serviceAccounts.getAccessToken"]));
@@ -53,11 +51,7 @@ describe("ways to act as a service account", () => {
   });
 
   test("getOpenIdToken alone: DENIED, the reason names ID tokens; control: getAccessToken ALLOWED", () => {
-    const idOnly = sim({
-      google_service_account_iam_member: { i: onAccount(target, "roles/iam.serviceAccountOpenIdTokenCreator", "user:u@x.example") },
-      google_project_iam_member: { g: reader(target) },
-    });
-    const answer = read(idOnly);
+    const answer = read(holding("roles/iam.serviceAccountOpenIdTokenCreator"));
     expect(answer.decision).toBe(AccessDecision.DENIED);
     expect(answer.reasons.join("\n")).toContain("mints ID tokens only (iam.serviceAccounts.getOpenIdToken); Firestore accepts access tokens, not ID tokens");
     expect(read(withRole(["iam.serviceAccounts.getOpenIdToken"])).decision).toBe(AccessDecision.DENIED);
@@ -69,11 +63,7 @@ describe("ways to act as a service account", () => {
   });
 
   test("a custom role declared elsewhere on the account may act as it: UNKNOWN, never DENIED", () => {
-    const s = sim({
-      google_service_account_iam_member: { i: onAccount(target, "projects/p/roles/elsewhere", "user:u@x.example") },
-      google_project_iam_member: { g: reader(target) },
-    });
-    const answer = read(s);
+    const answer = read(holding("projects/p/roles/elsewhere"));
     expect(answer.decision).toBe(AccessDecision.UNKNOWN);
     expect(answer.reasons.join("\n")).toContain("custom role projects/p/roles/elsewhere is not declared in these stacks, so it may let the member act as the account");
   });

@@ -1,6 +1,7 @@
 import { AccessDecision, AccessSimulator } from "../../src";
 import { denyFormOf, denyPermissionMatches } from "../../src/analysis/deny-policies";
 import { githubToken, providerAudience } from "../fixtures/tokens";
+import { githubProvider } from "../fixtures/providers";
 
 /**
  * IAM deny policies, deny before allow. Shapes follow hashicorp/google's
@@ -89,16 +90,8 @@ describe("denied principals, deny before allow", () => {
   });
 
   test("pool and attribute principal sets deny federated identities; the impersonated account is judged as itself", () => {
-    const provider = {
-      project: "p",
-      workload_identity_pool_id: "ci",
-      workload_identity_pool_provider_id: "gh",
-      attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-      attribute_condition: 'assertion.repository_owner == "contoso"',
-      oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-    };
     const direct = {
-      google_iam_workload_identity_pool_provider: { p: provider },
+      google_iam_workload_identity_pool_provider: { p: githubProvider() },
       google_project_iam_member: { g: { project: "p", role: "roles/datastore.user", member: `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app`, condition } },
     };
     const token = githubToken("contoso/app", "refs/heads/main", providerAudience("ci", "gh"));

@@ -1,5 +1,6 @@
 import { AccessDecision, AccessSimulator } from "../../src";
 import { githubToken, providerAudience } from "../fixtures/tokens";
+import { githubProvider } from "../fixtures/providers";
 
 /**
  * Disabled pools, providers and service accounts, and the token exchange's own limits.
@@ -16,15 +17,7 @@ const DB = "projects/p/databases/app";
 const SA = "runner@p.iam.gserviceaccount.com";
 const POOL = "projects/p/locations/global/workloadIdentityPools/ci";
 const condition = { title: "db", expression: `resource.name == "${DB}"` };
-const provider = (over: object = {}) => ({
-  project: "p",
-  workload_identity_pool_id: "ci",
-  workload_identity_pool_provider_id: "gh",
-  attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-  attribute_condition: 'assertion.repository_owner == "contoso"',
-  oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-  ...over,
-});
+const provider = githubProvider;
 const repoGrant = { g: { project: "p", role: "roles/datastore.viewer", member: `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app`, condition } };
 const token = githubToken("contoso/app", "refs/heads/main", providerAudience("ci", "gh"));
 const sim = (resource: object) => AccessSimulator.fromStackJson([JSON.stringify({ resource })]);

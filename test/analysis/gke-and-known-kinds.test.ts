@@ -3,6 +3,7 @@ import { KubernetesPrincipal } from "../../src/gcp/kubernetes-principal";
 import { knownKindOf } from "../../src/analysis/known-kinds";
 import { toAllowFederatedAccess } from "../../src/testing/federated-access-matcher";
 import { gkeToken, githubToken, providerAudience } from "../fixtures/tokens";
+import { githubProvider } from "../fixtures/providers";
 
 const DB = "projects/acme-dev/databases/app";
 const condition = { title: "db", expression: `resource.name == "${DB}"` };
@@ -93,16 +94,7 @@ describe("references of a known kind", () => {
     const stack = JSON.stringify({
       resource: {
         ...sink,
-        google_iam_workload_identity_pool_provider: {
-          p: {
-            project: "acme-dev",
-            workload_identity_pool_id: "ci",
-            workload_identity_pool_provider_id: "gh",
-            attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-            attribute_condition: 'assertion.repository_owner == "contoso"',
-            oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-          },
-        },
+        google_iam_workload_identity_pool_provider: { p: githubProvider({ project: "acme-dev" }) },
         google_storage_bucket_iam_member: { w: { bucket: "audit-bucket", role: "roles/storage.objectCreator", member: writer } },
       },
     });
