@@ -396,8 +396,8 @@ export class AccessSimulator {
             }
             const unknowns = [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])];
             if (prior && unknowns.length > 0) continue;
-            const via = `${row.permission} in ${g.role} on ${describeLevel(g)}`;
-            const step = stepOf(AccessStepKind.IMPERSONATION, delegate ? `may name ${email} as a delegate: ${row.how} (${via})` : `acts as ${email}: ${row.how} (${via})`, g);
+            const via = `by ${row.permission} in ${g.role} on ${describeLevel(g)}`;
+            const step = stepOf(AccessStepKind.IMPERSONATION, `${delegate ? "may name" : "acts as"} ${email}: ${row.how}, ${via}`, g);
             const next: Actor = delegate
               ? { ...googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email), label: `${actor.label} through delegate ${email}`, delegate: true }
               : googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email);

@@ -35,13 +35,13 @@ describe("ways to act as a service account", () => {
   test("getAccessToken: ALLOWED, the step names generateAccessToken and the permission", () => {
     const answer = read(withRole(["iam.serviceAccounts.getAccessToken"]));
     expect(answer.decision).toBe(AccessDecision.ALLOWED);
-    expect(answer.chains[0].steps[0].description).toContain("mints an access token (generateAccessToken) (iam.serviceAccounts.getAccessToken in projects/p/roles/acting");
+    expect(answer.chains[0].steps[0].description).toContain("acts as runner@p.iam.gserviceaccount.com: mints an access token with generateAccessToken, by iam.serviceAccounts.getAccessToken in projects/p/roles/acting");
   });
 
   test("signJwt alone: a self-signed JWT is exchanged for an access token, so ALLOWED", () => {
     const answer = read(withRole(["iam.serviceAccounts.signJwt"]));
     expect(answer.decision).toBe(AccessDecision.ALLOWED);
-    expect(answer.chains[0].steps[0].description).toContain("signs a JWT as the account (signJwt) and exchanges it for an access token (iam.serviceAccounts.signJwt");
+    expect(answer.chains[0].steps[0].description).toContain("signs a JWT as the account with signJwt and exchanges it for an access token, by iam.serviceAccounts.signJwt");
   });
 
   test("signBlob alone: a signature over a self-built JWT, exchanged the same way, so ALLOWED (role-permissions.ts says why)", () => {
@@ -84,9 +84,9 @@ describe("implicitDelegation chains (the delegates of generateAccessToken)", () 
     const answer = read(s, "user:u@x.example", "projects/r/databases/app");
     expect(answer.decision).toBe(AccessDecision.ALLOWED);
     const steps = answer.chains[0].steps.map((x) => x.description);
-    expect(steps[0]).toContain(`may name ${b} as a delegate`);
+    expect(steps[0]).toContain(`may name ${b}: names the account among the delegates of generateAccessToken, by iam.serviceAccounts.implicitDelegation`);
     expect(steps[0]).toContain("iam.serviceAccounts.implicitDelegation");
-    expect(steps[1]).toContain(`acts as ${c}: mints an access token`);
+    expect(steps[1]).toContain(`acts as ${c}: mints an access token with generateAccessToken, by iam.serviceAccounts.getAccessToken`);
     expect(steps[1]).toContain("iam.serviceAccounts.getAccessToken");
   });
 
