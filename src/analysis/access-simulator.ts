@@ -382,7 +382,10 @@ export class AccessSimulator {
           for (const row of mint ? [mint] : routes.follow) {
             const delegate = !row.mintsAccessToken;
             const key = `${delegate ? "delegate" : "account"}:${email}`;
-            const prior = seen.get(key) ?? (delegate ? seen.get(`account:${email}`) : undefined);
+            // Acting as the account covers naming it as a delegate: a definite path to the account makes the delegate path moot.
+            const account = seen.get(`account:${email}`);
+            if (delegate && account && account.unknowns.length === 0) continue;
+            const prior = seen.get(key);
             if (prior && prior.unknowns.length === 0) continue;
             const denial = this.model.denyRules.denies(actor, row.permission, projectOfServiceAccount(email) ?? "", undefined, time);
             if (denial.verdict === "yes") {

@@ -266,6 +266,8 @@ export const ANY_GROUP = "group:*";
  */
 export function memberKeysOf(m: ParsedMember): string[] {
   if (m.kind === "federated") return [`pool:${m.pool.poolId}`];
+  // An email Terraform fills in (`serviceAccount:${…email}`) may be anyone's: every identity looks at it (known-kinds.ts judges it).
+  if (m.kind === "google" && m.raw.includes("${")) return [UNRESOLVED_MEMBER];
   if (m.kind === "google") return m.type === "group" ? [`group:${m.value}`, ANY_GROUP] : [`${m.type}:${m.value}`];
   if (m.kind === "public") return ["public"];
   return m.raw.includes("${") ? [UNRESOLVED_MEMBER] : [];

@@ -121,6 +121,23 @@ describe("implicitDelegation chains (the delegates of generateAccessToken)", () 
   });
 });
 
+test("an uncertain way to act as C is kept beside a definite delegation through C: the delegate holds none of C's grants", () => {
+  const [b, c] = [email("b"), email("c")];
+  const s = sim({
+    google_project_iam_custom_role: { d: customRole("delegate", ["iam.serviceAccounts.implicitDelegation"]) },
+    google_service_account_iam_member: {
+      // A tag condition this engine cannot evaluate: A may or may not mint C's token.
+      uc: { ...onAccount(c, "roles/iam.serviceAccountTokenCreator", "user:u@x.example"), condition: { title: "t", expression: "resource.matchTag('123/env', 'dev')" } },
+      ub: onAccount(b, "roles/iam.serviceAccountTokenCreator", "user:u@x.example"),
+      bc: onAccount(c, "projects/p/roles/delegate", `serviceAccount:${b}`),
+    },
+    google_project_iam_member: { g: reader(c) },
+  });
+  const answer = read(s);
+  expect(answer.decision).toBe(AccessDecision.UNKNOWN);
+  expect(answer.reasons.join("\n")).toContain("unbound function: matchTag");
+});
+
 describe("one table: the simulator and FSI-IAM-003 agree on what acts as an account", () => {
   const flagged = (permission: string) => {
     const stack = new StackModel("s", {

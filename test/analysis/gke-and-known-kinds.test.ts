@@ -90,6 +90,17 @@ describe("references of a known kind", () => {
     expect(read(sim(grantTo("${var.member}")), { token }).decision).toBe(AccessDecision.UNKNOWN);
   });
 
+  test("serviceAccount:${…email} of a service identity is judged by kind; of an account whose email only apply knows, unknown to any account", () => {
+    const agent = sim(grantTo("serviceAccount:${google_project_service_identity.fs.email}"));
+    expect(read(agent, { member: "user:ann@acme.example" }).decision).toBe(AccessDecision.DENIED);
+    expect(read(agent, { member: "serviceAccount:runner@acme-dev.iam.gserviceaccount.com" }).decision).toBe(AccessDecision.DENIED);
+    expect(read(agent, { member: "serviceAccount:service-123456789012@gcp-sa-firestore.iam.gserviceaccount.com" }).decision).toBe(AccessDecision.UNKNOWN);
+    const unnamed = sim({ google_service_account: { sa: { account_id: "${var.name}", project: "acme-dev" } }, ...grantTo("serviceAccount:${google_service_account.sa.email}") });
+    const answer = read(unnamed, { member: "serviceAccount:runner@acme-dev.iam.gserviceaccount.com" });
+    expect(answer.decision).toBe(AccessDecision.UNKNOWN);
+    expect(answer.reasons.join("\n")).toContain("is a reference Terraform fills in");
+  });
+
   test("toAllowFederatedAccess: a stack whose sink writer is granted on its bucket no longer throws 'cannot tell offline'", () => {
     const stack = JSON.stringify({
       resource: {
