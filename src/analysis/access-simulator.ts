@@ -102,8 +102,7 @@ function stepOf(kind: AccessStepKind, description: string, g?: GrantModel): Acce
 
 function samePool(a: PoolRef, b: PoolRef): ConditionVerdict {
   if (a.poolId !== b.poolId) return NO;
-  // GKE's pool is named after its project (PROJECT_ID.svc.id.goog), so the id alone names it, whichever way the project is written.
-  if (a.project === b.project || isGkePool(a.poolId)) return YES;
+  if (a.project === b.project) return YES;
   const unresolved = a.project.includes("${") || b.project.includes("${");
   const numberVsId = /^[0-9]+$/.test(a.project) !== /^[0-9]+$/.test(b.project);
   if (unresolved || numberVsId) {

@@ -1,5 +1,4 @@
 import { AccessDecision, AccessSimulator } from "../../src";
-import { KubernetesPrincipal } from "../../src/gcp/kubernetes-principal";
 import { knownKindOf } from "../../src/analysis/known-kinds";
 import { toAllowFederatedAccess } from "../../src/testing/federated-access-matcher";
 import { gkeToken, githubToken, providerAudience } from "../fixtures/tokens";
@@ -8,7 +7,9 @@ import { githubProvider } from "../fixtures/providers";
 const DB = "projects/acme-dev/databases/app";
 const condition = { title: "db", expression: `resource.name == "${DB}"` };
 const grantTo = (member: string) => ({ google_project_iam_member: { g: { project: "acme-dev", role: "roles/datastore.viewer", member, condition } } });
-const sim = (resource: object) => AccessSimulator.fromStackJson([JSON.stringify({ resource })]);
+/** The cluster project as the library's users name its number: a google_project data source, which the model reads as the project. */
+const PROJECT = { google_project: { project: { project_id: "acme-dev" } } };
+const sim = (resource: object) => AccessSimulator.fromStackJson([JSON.stringify({ data: PROJECT, resource })]);
 const read = (s: AccessSimulator, who: { token?: object; member?: string }) => s.explain({ ...who, groups: [], database: DB, permission: "datastore.entities.get" });
 
 /**
@@ -16,26 +17,26 @@ const read = (s: AccessSimulator, who: { token?: object; member?: string }) => s
  * namespace, regardless of service account or cluster"), a cluster, the whole project's pool
  * (https://cloud.google.com/iam/docs/principal-identifiers,
  * https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity). Members name the
- * pool's project by NUMBER, the cluster token and GKE's member form
- * `serviceAccount:PROJECT_ID.svc.id.goog[NS/KSA]` by id: the pool id (PROJECT_ID.svc.id.goog) names the project.
+ * pool's project by NUMBER (here `data.google_project.project.number`, as KubernetesPrincipal
+ * users write it); the cluster token and GKE's member form `serviceAccount:PROJECT_ID.svc.id.goog[NS/KSA]`
+ * by id. A number written by hand stays unknown until apply (test/gcp/federation-pins.test.ts).
  */
 describe("GKE principal sets admit the cluster token and the member form", () => {
-  const cluster = { clusterProjectId: "acme-dev", clusterProjectNumber: "123456789012" };
-  const pool = "iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-dev.svc.id.goog";
+  const pool = "iam.googleapis.com/projects/${data.google_project.project.number}/locations/global/workloadIdentityPools/acme-dev.svc.id.goog";
   const token = gkeToken("acme-dev", "europe-west1", "orders-1", "orders", "api");
   const member = "serviceAccount:acme-dev.svc.id.goog[orders/api]";
 
   test("namespace set: both admitted; another namespace: both denied", () => {
-    const s = sim(grantTo(KubernetesPrincipal.namespace({ ...cluster, namespace: "orders" }).iamMember));
+    const s = sim(grantTo(`principalSet://${pool}/namespace/orders`));
     expect(read(s, { token }).decision).toBe(AccessDecision.ALLOWED);
     expect(read(s, { member }).decision).toBe(AccessDecision.ALLOWED);
-    const other = sim(grantTo(KubernetesPrincipal.namespace({ ...cluster, namespace: "billing" }).iamMember));
+    const other = sim(grantTo(`principalSet://${pool}/namespace/billing`));
     expect(read(other, { token }).decision).toBe(AccessDecision.DENIED);
     expect(read(other, { member }).decision).toBe(AccessDecision.DENIED);
   });
 
   test("one Kubernetes service account: both admitted; control: another account denied", () => {
-    const s = sim(grantTo(KubernetesPrincipal.serviceAccount({ ...cluster, namespace: "orders", serviceAccountName: "api" }).iamMember));
+    const s = sim(grantTo(`principal://${pool}/subject/ns/orders/sa/api`));
     expect(read(s, { token }).decision).toBe(AccessDecision.ALLOWED);
     expect(read(s, { member }).decision).toBe(AccessDecision.ALLOWED);
     expect(read(s, { member: "serviceAccount:acme-dev.svc.id.goog[orders/worker]" }).decision).toBe(AccessDecision.DENIED);
