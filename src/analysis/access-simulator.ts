@@ -376,21 +376,27 @@ export class AccessSimulator {
             continue;
           }
           const condition = evaluateCondition(g.condition, undefined, time);
-          // The best way first: minting a token makes the actor the account, which also covers naming it as a delegate.
-          const mint = routes.follow.find((r) => r.mintsAccessToken);
-          for (const row of mint ? [mint] : routes.follow) {
+          // The ways in the table's order: the first that mints a token and is not denied makes the actor the account
+          // (which also covers naming it as a delegate); a deny policy on one way leaves the others open.
+          let minted = false;
+          for (const row of routes.follow) {
+            if (row.mintsAccessToken && minted) continue;
             const delegate = !row.mintsAccessToken;
             const key = `${delegate ? "delegate" : "account"}:${email}`;
             // Acting as the account covers naming it as a delegate: a definite path to the account makes the delegate path moot.
             const account = seen.get(`account:${email}`);
             if (delegate && account && account.unknowns.length === 0) continue;
             const prior = seen.get(key);
-            if (prior && prior.unknowns.length === 0) continue;
+            if (prior && prior.unknowns.length === 0) {
+              minted ||= row.mintsAccessToken;
+              continue;
+            }
             const denial = this.model.denyRules.denies(actor, row.permission, projectOfServiceAccount(email) ?? "", undefined, time);
             if (denial.verdict === "yes") {
               reasons.push(`${actor.label} cannot act as ${email}: ${denial.reason}`);
               continue;
             }
+            minted ||= row.mintsAccessToken;
             const v = combine(member, reach, condition, routes.unknown ? { verdict: "unknown", reason: routes.unknown } : YES, denial.verdict === "unknown" ? { verdict: "unknown", reason: denial.reason } : YES);
             if (v.verdict === "no") {
               if (condition.verdict === "no") reasons.push(`${actor.label} cannot act as ${email}: ${g.resource.address} ${condition.reason}`);

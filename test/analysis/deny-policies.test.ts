@@ -116,11 +116,16 @@ describe("impersonation and deny", () => {
     expect(ask(s, "user:u@x.example").decision).toBe(AccessDecision.DENIED);
   });
 
-  test("denying the token-minting permission on the account's project breaks the hop; the next permission in the role is not tried", () => {
-    const s = sim({ ...chain, ...deny({ denied_principals: ["principal://goog/subject/u@x.example"], denied_permissions: ["iam.googleapis.com/serviceAccounts.getAccessToken"] }) });
+  test("denying every way to act as the account on its project breaks the hop; denying one leaves the others open", () => {
+    const all = ["getAccessToken", "signJwt", "signBlob", "implicitDelegation"].map((p) => `iam.googleapis.com/serviceAccounts.${p}`);
+    const s = sim({ ...chain, ...deny({ denied_principals: ["principal://goog/subject/u@x.example"], denied_permissions: all }) });
     const answer = ask(s, "user:u@x.example");
     expect(answer.decision).toBe(AccessDecision.DENIED);
     expect(answer.reasons.join("\n")).toContain(`user:u@x.example cannot act as ${SA}: deny policy google_iam_deny_policy.d (stack stack0) rule 0 denies user:u@x.example iam.googleapis.com/serviceAccounts.getAccessToken`);
+    // Token Creator also holds signJwt: denying getAccessToken alone leaves a signed JWT, exchanged for a token.
+    const one = ask(sim({ ...chain, ...deny({ denied_principals: ["principal://goog/subject/u@x.example"], denied_permissions: [all[0]] }) }), "user:u@x.example");
+    expect(one.decision).toBe(AccessDecision.ALLOWED);
+    expect(one.chains[0].steps[0].description).toContain("by iam.serviceAccounts.signJwt");
   });
 });
 
