@@ -150,7 +150,7 @@ function googleActor(member: string, groups: readonly string[] | undefined, step
   const groupSet = new Set((groups ?? []).map((g) => g.toLowerCase()));
   const email = self.kind === "google" ? self.value : undefined;
   const federated = self.kind === "federated";
-  const own = { federated, serviceAccount: self.kind === "google" && self.type === "serviceAccount" ? self.value : undefined };
+  const own = { federated, googleType: self.kind === "google" ? self.type : undefined, serviceAccount: self.kind === "google" && self.type === "serviceAccount" ? self.value : undefined };
   const matches = (m: ParsedMember): ConditionVerdict => {
     if (m.kind === "public") return YES;
     if (m.raw.includes("${") && m.kind !== "federated") return unresolvedMemberVerdict(m.raw, own);

@@ -74,23 +74,35 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Who asks, as far as a value of known kind can be judged. */
 export interface KindAsker {
-  /** A workload identity (federated or GKE): never a service agent, never a Google account. */
+  /** A workload identity (federated or GKE): never a service agent, never a Google account or group member. */
   readonly federated: boolean;
+  /** The Google identity's type when the asker is one (`user`, `serviceAccount`, `group`). */
+  readonly googleType?: string;
   /** Service account email when the asker is one. */
   readonly serviceAccount?: string;
 }
 
+const NO: ConditionVerdict = { verdict: "no", reason: "" };
+
 /**
  * A whole member Terraform fills in (`${…writer_identity}`, `serviceAccount:${…email}`):
- * of a known kind it is judged by kind, else unknown as before.
+ * of a known kind it is judged by kind; its prefix alone already rules out whoever it cannot
+ * name (a workload identity is never `user:`, `serviceAccount:`, `group:` or `domain:`; a
+ * service account is never `user:` or `domain:`); else unknown as before.
  */
 export function unresolvedMemberVerdict(raw: string, who: KindAsker): ConditionVerdict {
   const kind = knownKindOf(raw);
   if (kind === "service-agent") {
-    if (who.federated || who.serviceAccount === undefined || !mayBeServiceAgent(who.serviceAccount)) return { verdict: "no", reason: "" };
+    if (who.federated || who.serviceAccount === undefined || !mayBeServiceAgent(who.serviceAccount)) return NO;
     return { verdict: "unknown", reason: `member ${raw} is a Google service agent Terraform fills in, which ${who.serviceAccount} may be` };
   }
-  if (kind === "guid") return { verdict: "no", reason: "" };
+  if (kind === "guid") return NO;
+  const prefix = /^(user|group|serviceAccount|domain):/.exec(raw)?.[1];
+  if (prefix !== undefined) {
+    if (who.federated) return NO;
+    const canName: { [p: string]: readonly string[] } = { user: ["user"], domain: ["user"], serviceAccount: ["serviceAccount"], group: ["user", "serviceAccount", "group"] };
+    if (who.googleType !== undefined && !canName[prefix].includes(who.googleType)) return NO;
+  }
   return { verdict: "unknown", reason: `member ${raw} is a reference Terraform fills in` };
 }
 
@@ -99,7 +111,7 @@ export function unresolvedMemberVerdict(raw: string, who: KindAsker): ConditionV
  * against the values the identity maps that key to.
  */
 export function unresolvedValueVerdict(member: string, value: string, own: readonly string[]): ConditionVerdict {
-  if (knownKindOf(value) === "guid" && !own.some((v) => GUID.test(v))) return { verdict: "no", reason: "" };
-  if (own.length === 0) return { verdict: "no", reason: "" };
+  if (knownKindOf(value) === "guid" && !own.some((v) => GUID.test(v))) return NO;
+  if (own.length === 0) return NO;
   return { verdict: "unknown", reason: `member ${member} compares with ${value}, which Terraform fills in` };
 }

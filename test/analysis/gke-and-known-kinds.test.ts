@@ -100,6 +100,9 @@ describe("references of a known kind", () => {
     const answer = read(unnamed, { member: "serviceAccount:runner@acme-dev.iam.gserviceaccount.com" });
     expect(answer.decision).toBe(AccessDecision.UNKNOWN);
     expect(answer.reasons.join("\n")).toContain("is a reference Terraform fills in");
+    // The prefix alone rules out who it cannot name: a user, a workload identity.
+    expect(read(unnamed, { member: "user:ann@acme.example" }).decision).toBe(AccessDecision.DENIED);
+    expect(read(unnamed, { token: gkeToken("acme-dev", "europe-west1", "orders-1", "orders", "api") }).decision).toBe(AccessDecision.DENIED);
   });
 
   test("toAllowFederatedAccess: a stack whose sink writer is granted on its bucket no longer throws 'cannot tell offline'", () => {
