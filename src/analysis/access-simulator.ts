@@ -272,10 +272,9 @@ export class AccessSimulator {
       }
     }
     if (request.member !== undefined) {
-      const self = googleActor(request.member, request.groups, [], []);
       const disabled = this.disabledSelf(request.member);
-      if (disabled) reasons.push(disabled);
-      else starts.push(self);
+      if (disabled.verdict === "yes") reasons.push(disabled.reason);
+      else starts.push(googleActor(request.member, request.groups, [], disabled.verdict === "unknown" ? [disabled.reason] : []));
     }
 
     const actors = this.impersonations(starts, time, reasons);
@@ -307,21 +306,25 @@ export class AccessSimulator {
   }
 
   /**
-   * Why a member asking in its own name cannot act at all, if it cannot: a service account
+   * Whether a member asking in its own name cannot act at all ("yes", with why): a service account
    * declared `disabled = true` ("a disabled service account cannot be used to authenticate",
    * https://cloud.google.com/iam/docs/service-accounts-disable-enable), or a principal of a
    * disabled pool ("You cannot use a disabled pool to exchange tokens, or use existing tokens
    * to access resources": REST reference of projects.locations.workloadIdentityPools).
    */
-  private disabledSelf(member: string): string | undefined {
+  private disabledSelf(member: string): ConditionVerdict {
     const self = parseMember(member);
     if (self.kind === "google" && self.type === "serviceAccount" && this.model.disabledServiceAccounts.has(self.value)) {
-      return `${member} is disabled: a disabled service account cannot authenticate, so it holds nothing in its own name (https://cloud.google.com/iam/docs/service-accounts-disable-enable)`;
+      return { verdict: "yes", reason: `${member} is disabled: a disabled service account cannot authenticate, so it holds nothing in its own name (https://cloud.google.com/iam/docs/service-accounts-disable-enable)` };
     }
-    if (self.kind === "federated" && this.model.isPoolDisabled(self.pool)) {
-      return `${member} belongs to workload identity pool ${self.pool.poolId}, which is disabled: its tokens no longer reach any resource`;
+    const pool = self.kind === "federated" ? this.model.isPoolDisabled(self.pool) : "no";
+    if (self.kind === "federated" && pool === "yes") {
+      return { verdict: "yes", reason: `${member} belongs to workload identity pool ${self.pool.poolId}, which is disabled: its tokens no longer reach any resource` };
     }
-    return undefined;
+    if (self.kind === "federated" && pool === "unknown") {
+      return { verdict: "unknown", reason: `a pool ${self.pool.poolId} is disabled, and ${member} names its project as ${self.pool.project}, which only apply can compare` };
+    }
+    return NO;
   }
 
   /**

@@ -151,12 +151,16 @@ export class IamModel {
     return this.cache.disabledPools;
   }
 
-  /** Whether the pool a member or identity names is declared disabled (same project as written, or the pool id alone when one side is a reference or a number). */
-  public isPoolDisabled(pool: PoolRef): boolean {
-    if (this.disabledPools.size === 0) return false;
-    if (this.disabledPools.has(`${pool.project}/${pool.poolId}`)) return true;
+  /**
+   * Whether the pool a member names is declared disabled: "yes" when project and pool id are
+   * as written; "unknown" when the member names the project by number (or a reference) and a
+   * pool of that id is disabled in some project, which only apply can tell apart.
+   */
+  public isPoolDisabled(pool: PoolRef): "yes" | "no" | "unknown" {
+    if (this.disabledPools.size === 0) return "no";
+    if (this.disabledPools.has(`${pool.project}/${pool.poolId}`)) return "yes";
     const loose = pool.project.includes("${") || /^[0-9]+$/.test(pool.project);
-    return loose && [...this.disabledPools].some((k) => k.slice(k.lastIndexOf("/") + 1) === pool.poolId);
+    return loose && [...this.disabledPools].some((k) => k.slice(k.lastIndexOf("/") + 1) === pool.poolId) ? "unknown" : "no";
   }
 
   private accounts(): { readonly all: readonly string[]; readonly disabled: ReadonlySet<string> } {

@@ -59,6 +59,13 @@ describe("disabled pools and providers, in every form the configuration names th
     expect(off.decision).toBe(AccessDecision.DENIED);
     expect(off.reasons.join("\n")).toContain("belongs to workload identity pool ci, which is disabled");
     expect(readAs(sim({ ...pool(false), google_project_iam_member: subjectGrant }), member).decision).toBe(AccessDecision.ALLOWED);
+    // The same principal named by project number: the disabled pool may be its pool or another project's, so unknown.
+    const byNumber = member.replace("projects/p/", "projects/123456789012/");
+    const grantByNumber = { g: { ...subjectGrant.g, member: byNumber } };
+    const maybe = readAs(sim({ ...pool(true), google_project_iam_member: grantByNumber }), byNumber);
+    expect(maybe.decision).toBe(AccessDecision.UNKNOWN);
+    expect(maybe.reasons.join("\n")).toContain("a pool ci is disabled");
+    expect(readAs(sim({ ...pool(false), google_project_iam_member: grantByNumber }), byNumber).decision).toBe(AccessDecision.ALLOWED);
   });
 });
 
