@@ -2,9 +2,12 @@ import { ConditionVerdict, evaluateCondition } from "./conditions";
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { AccessRequest, validateRequest } from "./access-request";
 import { ParsedMember, PoolRef, parseMember } from "./members";
-import { GET_ACCESS_TOKEN } from "./role-permissions";
 import { resolveRequestSubjects } from "./request-subjects";
-import { RequestTarget, conditionOnTarget } from "./request-target";
+import { RequestTarget, conditionOnTarget, conditionTargetOf } from "./request-target";
+import { unresolvedMemberVerdict, unresolvedValueVerdict } from "./known-kinds";
+import { actingRoutes } from "./acting-as";
+import { DenyRules } from "./deny-policies";
+import { projectOfServiceAccount } from "./members";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
 import { StackModel } from "./terraform-json";
 import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, audiences } from "./token-admission";
@@ -74,6 +77,13 @@ export interface Actor {
   readonly unknowns: readonly string[];
   /** Service account email when the actor is one. */
   readonly serviceAccount?: string;
+  /** True for a workload identity pool principal (federated or GKE): never a Google account or service agent. */
+  readonly federated?: boolean;
+  /**
+   * True when the actor may only name `serviceAccount` as a delegate (implicitDelegation): it
+   * uses what that account may do on other accounts, but holds none of its grants.
+   */
+  readonly delegate?: boolean;
   /** For a federated identity: what it maps a key (`subject`, `group`, `attribute.K`) to, for near-miss messages. */
   readonly valuesOf?: (key: string) => readonly string[];
 }
@@ -105,10 +115,14 @@ function samePool(a: PoolRef, b: PoolRef): ConditionVerdict {
 export function federatedActor(identity: FederatedIdentity, steps: AccessStep[], unknowns: string[]): Actor {
   const matches = (m: ParsedMember): ConditionVerdict => {
     if (m.kind === "public") return m.raw === "allAuthenticatedUsers" ? { verdict: "unknown", reason: "Google does not document whether allAuthenticatedUsers includes federated identities" } : YES;
-    if (m.kind === "other" && m.raw.includes("${")) return { verdict: "unknown", reason: `member ${m.raw} is a reference Terraform fills in` };
+    if (m.raw.includes("${") && m.kind !== "federated") return unresolvedMemberVerdict(m.raw, { federated: true });
     if (m.kind !== "federated") return NO;
     const pool = samePool(m.pool, identity.pool);
     if (pool.verdict === "no") return NO;
+    if (m.key !== "*" && m.value.includes("${")) {
+      const own = m.key === "subject" ? [identity.subject] : m.key === "group" ? identity.groups : identity.attributes.get(m.key) ?? [];
+      return combine(pool, unresolvedValueVerdict(m.raw, m.value, m.principalSet === (m.key !== "subject") ? own : []));
+    }
     let hit: boolean;
     if (m.key === "*") hit = m.principalSet;
     else if (m.key === "subject") hit = !m.principalSet && m.value === identity.subject;
@@ -125,7 +139,7 @@ export function federatedActor(identity: FederatedIdentity, steps: AccessStep[],
     `principalSet://${base}/*`,
   ];
   const valuesOf = (key: string): readonly string[] => (key === "subject" ? [identity.subject] : key === "group" ? identity.groups : identity.attributes.get(key) ?? []);
-  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public", UNRESOLVED_MEMBER], steps, unknowns, valuesOf };
+  return { label: `${identity.via}: subject ${identity.subject}`, matches, members, keys: [`pool:${identity.pool.poolId}`, "public", UNRESOLVED_MEMBER], steps, unknowns, valuesOf, federated: true };
 }
 
 /**
@@ -136,13 +150,12 @@ function googleActor(member: string, groups: readonly string[] | undefined, step
   const self = parseMember(member);
   const groupSet = new Set((groups ?? []).map((g) => g.toLowerCase()));
   const email = self.kind === "google" ? self.value : undefined;
+  const federated = self.kind === "federated";
+  const own = { federated, googleType: self.kind === "google" ? self.type : undefined, serviceAccount: self.kind === "google" && self.type === "serviceAccount" ? self.value : undefined };
   const matches = (m: ParsedMember): ConditionVerdict => {
     if (m.kind === "public") return YES;
-    if (m.kind === "other" && m.raw.includes("${")) return { verdict: "unknown", reason: `member ${m.raw} is a reference Terraform fills in` };
-    if (self.kind === "federated" && m.kind === "federated") {
-      const pool = samePool(m.pool, self.pool);
-      return pool.verdict !== "no" && m.key === "subject" && !m.principalSet && m.value === self.value ? pool : NO;
-    }
+    if (m.raw.includes("${") && m.kind !== "federated") return unresolvedMemberVerdict(m.raw, own);
+    if (self.kind === "federated" && m.kind === "federated") return federatedMemberMatch(self, m);
     if (m.kind !== "google" || self.kind !== "google") return NO;
     if (m.type === "group") {
       if (groupSet.has(m.value) || (self.type === "group" && self.value === m.value)) return YES;
@@ -160,7 +173,30 @@ function googleActor(member: string, groups: readonly string[] | undefined, step
     const domain = self.value.split("@")[1];
     if (domain) keys.push(`domain:${domain}`);
   }
-  return { label: member, matches, members: [member, ...[...groupSet].map((g) => `group:${g}`)], keys, steps, unknowns, serviceAccount };
+  return { label: member, matches, members: [member, ...[...groupSet].map((g) => `group:${g}`)], keys, steps, unknowns, serviceAccount, federated };
+}
+
+function isGkePool(poolId: string): boolean {
+  return poolId.endsWith(".svc.id.goog");
+}
+
+/**
+ * A federated principal asking in its own name (`principal://…/subject/S`, or GKE's
+ * `serviceAccount:P.svc.id.goog[NS/KSA]`) against a binding's federated member. The request
+ * names the subject only: the pool's `*` set includes it; a GKE subject `ns/NS/sa/KSA` also
+ * tells the namespace (principal identifiers: the namespace set covers "all pods in the
+ * namespace, regardless of service account or cluster"); which cluster, groups or other
+ * attributes only a token tells, so those sets are unknown, never a guessed no.
+ */
+function federatedMemberMatch(self: Extract<ParsedMember, { kind: "federated" }>, m: Extract<ParsedMember, { kind: "federated" }>): ConditionVerdict {
+  const pool = samePool(m.pool, self.pool);
+  if (pool.verdict === "no") return NO;
+  if (m.key === "*") return m.principalSet ? pool : NO;
+  if (m.key === "subject") return !m.principalSet && m.value === self.value ? pool : NO;
+  const ksa = isGkePool(self.pool.poolId) ? /^ns\/([^/]+)\/sa\/([^/]+)$/.exec(self.value) : null;
+  if (ksa && m.key === "namespace") return m.principalSet && m.value === ksa[1] ? pool : NO;
+  if (!m.principalSet) return NO;
+  return { verdict: "unknown", reason: `${m.raw} depends on ${m.key}, which the token maps and ${self.raw} does not say; ask with the token to decide` };
 }
 
 function combine(...verdicts: ConditionVerdict[]): ConditionVerdict {
@@ -237,7 +273,11 @@ export class AccessSimulator {
         reasons.push(`no workload identity provider trusts issuer ${JSON.stringify(request.token.iss)}; providers trust ${issuers.length > 0 ? issuers.join(", ") : "nothing (none declared)"}`);
       }
     }
-    if (typeof request.member === "string") starts.push(googleActor(request.member, request.groups, [], []));
+    if (typeof request.member === "string") {
+      const disabled = this.disabledSelf(request.member);
+      if (disabled.verdict === "yes") reasons.push(disabled.reason);
+      else starts.push(googleActor(request.member, request.groups, [], disabled.verdict === "unknown" ? [disabled.reason] : []));
+    }
 
     const actors = this.impersonations(starts, time, reasons);
     const chains: SimulatedAccessChain[] = [];
@@ -268,9 +308,31 @@ export class AccessSimulator {
   }
 
   /**
+   * Whether a member asking in its own name cannot act at all ("yes", with why): a service account
+   * declared `disabled = true` ("a disabled service account cannot be used to authenticate",
+   * https://cloud.google.com/iam/docs/service-accounts-disable-enable), or a principal of a
+   * disabled pool ("You cannot use a disabled pool to exchange tokens, or use existing tokens
+   * to access resources": REST reference of projects.locations.workloadIdentityPools).
+   */
+  private disabledSelf(member: string): ConditionVerdict {
+    const self = parseMember(member);
+    if (self.kind === "google" && self.type === "serviceAccount" && this.model.disabledServiceAccounts.has(self.value)) {
+      return { verdict: "yes", reason: `${member} is disabled: a disabled service account cannot authenticate, so it holds nothing in its own name (https://cloud.google.com/iam/docs/service-accounts-disable-enable)` };
+    }
+    const pool = self.kind === "federated" ? this.model.isPoolDisabled(self.pool) : "no";
+    if (self.kind === "federated" && pool === "yes") {
+      return { verdict: "yes", reason: `${member} belongs to workload identity pool ${self.pool.poolId}, which is disabled: its tokens no longer reach any resource` };
+    }
+    if (self.kind === "federated" && pool === "unknown") {
+      return { verdict: "unknown", reason: `a pool ${self.pool.poolId} is disabled, and ${member} names its project as ${self.pool.project}, which only apply can compare` };
+    }
+    return NO;
+  }
+
+  /**
    * Every permission allowed is ALLOWED, any one denied is DENIED, else UNKNOWN; then what
-   * the chains cannot see: a deny policy may take an allow away, and a provider that may
-   * admit the token as an identity nobody can name yet may lead somewhere.
+   * the chains cannot see: a provider that may admit the token as an identity nobody can
+   * name yet may lead somewhere. Deny policies are judged on each chain (grantsFor, impersonations).
    */
   private decide(decisions: readonly AccessDecision[], undecided: readonly string[], chains: readonly SimulatedAccessChain[], reasons: string[]): AccessDecision {
     let decision = decisions.every((d) => d === AccessDecision.ALLOWED)
@@ -278,10 +340,6 @@ export class AccessSimulator {
       : decisions.some((d) => d === AccessDecision.DENIED)
         ? AccessDecision.DENIED
         : AccessDecision.UNKNOWN;
-    if (decision === AccessDecision.ALLOWED && this.model.denyPolicies.length > 0) {
-      decision = AccessDecision.UNKNOWN;
-      reasons.push(`the stacks declare IAM deny policies (${this.model.denyPolicies.map((d) => d.address).join(", ")}), which this simulator does not evaluate`);
-    }
     if (decision === AccessDecision.DENIED && undecided.length > 0) {
       decision = AccessDecision.UNKNOWN;
       reasons.push(...undecided);
@@ -290,40 +348,77 @@ export class AccessSimulator {
     return decision;
   }
 
-  /** The actors plus every service account they can become, breadth first, each account once. */
+  /**
+   * The actors plus every service account they can act as, breadth first, across projects
+   * and to any depth: a role whose permissions mint an access token (getAccessToken, signJwt,
+   * signBlob: ACTING_AS_ACCOUNT) makes the actor that account; implicitDelegation makes it
+   * able to name the account as a delegate, using what the account may do on the next one
+   * (A gets C's token when A has implicitDelegation on B and B has getAccessToken on C:
+   * https://cloud.google.com/iam/docs/create-short-lived-credentials-delegated). Each account
+   * once per way, by the best path found; each step names the permission that made the hop.
+   * A function of (starts, time): `reasons` only collects why a hop was not taken.
+   */
   private impersonations(starts: Actor[], time: Date, reasons: string[]): Actor[] {
     const out: Actor[] = [...starts];
-    // Each account once, by the best path found: a definite path replaces one that is only possible.
+    // Each account once (as itself, or as a delegate), by the best path found: a definite path replaces one that is only possible.
     const seen = new Map<string, Actor>();
     const queue = [...starts];
     while (queue.length > 0) {
       const actor = queue.shift()!;
       for (const g of this.model.grantsWithMemberKeys(actor.keys)) {
-        if (!roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) continue;
+        const routes = actingRoutes(this.model, g.role);
+        if (routes.follow.length === 0 && !routes.idTokenOnly) continue;
         const member = anyMember(actor, g);
         if (member.verdict === "no") continue;
-        const targets = this.impersonationTargets(g);
-        for (const { email, verdict: reach } of targets) {
+        for (const { email, verdict: reach } of this.impersonationTargets(g)) {
+          if (email === actor.serviceAccount) continue;
+          if (routes.idTokenOnly) {
+            reasons.push(`${actor.label} holds ${g.role} on ${email} (${g.resource.address}), which mints ID tokens only (iam.serviceAccounts.getOpenIdToken); Firestore accepts access tokens, not ID tokens`);
+            continue;
+          }
           if (this.model.disabledServiceAccounts.has(email)) {
-            reasons.push(`${actor.label} could impersonate ${email}, but the account is disabled`);
+            reasons.push(`${actor.label} could act as ${email}, but the account is disabled (a disabled service account cannot be impersonated or authenticate: https://cloud.google.com/iam/docs/service-accounts-disable-enable)`);
             continue;
           }
-          const prior = seen.get(email);
-          if ((prior && prior.unknowns.length === 0) || email === actor.serviceAccount) continue;
           const condition = evaluateCondition(g.condition, undefined, time);
-          const v = combine(member, reach, condition);
-          if (v.verdict === "no") {
-            if (condition.verdict === "no") reasons.push(`${actor.label} cannot impersonate ${email}: ${g.resource.address} ${condition.reason}`);
-            continue;
+          // The ways in the table's order: the first that mints a token and is not denied makes the actor the account
+          // (which also covers naming it as a delegate); a deny policy on one way leaves the others open.
+          let minted = false;
+          for (const row of routes.follow) {
+            if (row.mintsAccessToken && minted) continue;
+            const delegate = !row.mintsAccessToken;
+            const key = `${delegate ? "delegate" : "account"}:${email}`;
+            // Acting as the account covers naming it as a delegate: a definite path to the account makes the delegate path moot.
+            const account = seen.get(`account:${email}`);
+            if (delegate && account && account.unknowns.length === 0) continue;
+            const prior = seen.get(key);
+            if (prior && prior.unknowns.length === 0) {
+              minted ||= row.mintsAccessToken;
+              continue;
+            }
+            const denial = this.model.denyRules.denies(actor, row.permission, projectOfServiceAccount(email) ?? "", undefined, time);
+            if (denial.verdict === "yes") {
+              reasons.push(`${actor.label} cannot act as ${email}: ${denial.reason}`);
+              continue;
+            }
+            minted ||= row.mintsAccessToken;
+            const v = combine(member, reach, condition, routes.unknown ? { verdict: "unknown", reason: routes.unknown } : YES, denial.verdict === "unknown" ? { verdict: "unknown", reason: denial.reason } : YES);
+            if (v.verdict === "no") {
+              if (condition.verdict === "no") reasons.push(`${actor.label} cannot act as ${email}: ${g.resource.address} ${condition.reason}`);
+              continue;
+            }
+            const unknowns = [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])];
+            if (prior && unknowns.length > 0) continue;
+            const via = `by ${row.permission} in ${g.role} on ${describeLevel(g)}`;
+            const step = stepOf(AccessStepKind.IMPERSONATION, `${delegate ? "may name" : "acts as"} ${email}: ${row.how}, ${via}`, g);
+            const next: Actor = delegate
+              ? { ...googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email), label: `${actor.label} through delegate ${email}`, delegate: true }
+              : googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email);
+            if (prior) out.splice(out.indexOf(prior), 1);
+            seen.set(key, next);
+            out.push(next);
+            queue.push(next);
           }
-          const unknowns = [...actor.unknowns, ...(v.verdict === "unknown" ? [v.reason] : [])];
-          if (prior && unknowns.length > 0) continue;
-          const step = stepOf(AccessStepKind.IMPERSONATION, `impersonates ${email} (${g.role} on ${describeLevel(g)})`, g);
-          const next = googleActor(`serviceAccount:${email}`, undefined, [...actor.steps, step], unknowns, email);
-          if (prior) out.splice(out.indexOf(prior), 1);
-          seen.set(email, next);
-          out.push(next);
-          queue.push(next);
         }
       }
     }
@@ -342,7 +437,7 @@ export class AccessSimulator {
       for (const g of this.model.grantsWithMemberKeys(pools)) {
         if (out.length >= MAX_NEAR_MISSES || anyMember(actor, g).verdict !== "no") continue;
         let what: string | undefined;
-        if (g.level === "service_account" && roleHolds(this.model, g.role, GET_ACCESS_TOKEN).holds) {
+        if (g.level === "service_account" && actingRoutes(this.model, g.role).follow.length > 0) {
           what = `could impersonate ${describeLevel(g)}`;
         } else if (g.level === "project" && g.target === target.project) {
           const gives = denied.filter((p) => roleHolds(this.model, g.role, p).holds && conditionOnTarget(g.condition, target, p, time).verdict !== "no");
@@ -371,7 +466,10 @@ export class AccessSimulator {
   }
 
   private grantsFor(actor: Actor, target: RequestTarget, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {
+    // A delegate lends its permissions on other accounts, never its own grants.
+    if (actor.delegate) return [];
     const chains: SimulatedAccessChain[] = [];
+    let denial: ReturnType<DenyRules["denies"]> | undefined;
     for (const g of this.model.grantsWithMemberKeys(actor.keys)) {
       if (g.level !== "project" && g.level !== "folder" && g.level !== "organization") continue;
       const member = anyMember(actor, g);
@@ -389,7 +487,13 @@ export class AccessSimulator {
         if (role.isFirestore) reasons.push(`${actor.label} holds ${g.role} (${g.resource.address}), which does not include ${permission}`);
         continue;
       }
-      const verdict = combine(member, scope, condition, role.unknown ? { verdict: "unknown", reason: role.unknown } : YES);
+      // Deny before allow: a rule that denies the actor this permission in the database's project takes every grant away.
+      denial ??= this.model.denyRules.denies(actor, permission, target.project, conditionTargetOf(target), time);
+      if (denial.verdict === "yes") {
+        reasons.push(denial.reason);
+        break;
+      }
+      const verdict = combine(member, scope, condition, role.unknown ? { verdict: "unknown", reason: role.unknown } : YES, denial.verdict === "unknown" ? { verdict: "unknown", reason: denial.reason } : YES);
       const where = g.condition === undefined ? `on ${describeLevel(g)}, unconditioned` : `on ${describeLevel(g)} if ${g.condition}`;
       const step = stepOf(AccessStepKind.GRANT, `holds ${g.role} ${where}`, g);
       const unknowns = [...actor.unknowns, ...(verdict.verdict === "unknown" ? [verdict.reason] : [])];

@@ -2,6 +2,7 @@ import { CUSTOM_ROLE_TYPES, IamGrant, grantTargetAttribute, iamGrants } from "./
 import { isPredefinedRole, predefinedRolePermissionSet } from "./role-permissions";
 import { ParsedMember, PoolRef, parseMember, projectOfServiceAccount, serviceAccountEmailFromId, serviceAccountEmailOf } from "./members";
 import { StackModel, TfResource, block, blocks, isLiteral } from "./terraform-json";
+import { DenyRules, denyRulesOf } from "./deny-policies";
 
 /** A workload identity pool provider as Terraform will create it, references resolved where they can be. */
 export interface ProviderModel {
@@ -83,7 +84,8 @@ export class IamModel {
     auditConfigs?: readonly AuditConfigModel[];
     orgPolicies?: readonly OrgPolicyModel[];
     accounts?: { readonly all: readonly string[]; readonly disabled: ReadonlySet<string> };
-    denyPolicies?: readonly TfResource[];
+    denyRules?: DenyRules;
+    disabledPools?: ReadonlySet<string>;
     byMemberKey?: Map<string, GrantModel[]>;
     position?: Map<GrantModel, number>;
     byIssuer?: Map<string, ProviderModel[]>;
@@ -124,9 +126,41 @@ export class IamModel {
     return this.accounts().disabled;
   }
 
-  /** IAM deny policies, which the simulator does not evaluate: their presence makes an allow uncertain. */
-  public get denyPolicies(): readonly TfResource[] {
-    return (this.cache.denyPolicies ??= this.stacks.flatMap((s) => s.ofType("google_iam_deny_policy")));
+  /** The rules of every IAM deny policy (google_iam_deny_policy), indexed by the project they are attached to. */
+  public get denyRules(): DenyRules {
+    return (this.cache.denyRules ??= new DenyRules(this.stacks.flatMap(denyRulesOf)));
+  }
+
+  /**
+   * Workload identity pools declared with `disabled = true`, as `PROJECT/POOL_ID` (project as
+   * the stack names it): "You cannot use a disabled pool to exchange tokens, or use existing
+   * tokens to access resources" (REST reference of projects.locations.workloadIdentityPools,
+   * https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools).
+   */
+  public get disabledPools(): ReadonlySet<string> {
+    if (!this.cache.disabledPools) {
+      const out = new Set<string>();
+      for (const stack of this.stacks) {
+        for (const pool of stack.ofType("google_iam_workload_identity_pool")) {
+          if (!isTrue(pool.config.disabled) || isCountedOut(pool)) continue;
+          out.add(`${stack.projectOf(pool) ?? ""}/${text(stack, pool.config.workload_identity_pool_id)}`);
+        }
+      }
+      this.cache.disabledPools = out;
+    }
+    return this.cache.disabledPools;
+  }
+
+  /**
+   * Whether the pool a member names is declared disabled: "yes" when project and pool id are
+   * as written; "unknown" when the member names the project by number (or a reference) and a
+   * pool of that id is disabled in some project, which only apply can tell apart.
+   */
+  public isPoolDisabled(pool: PoolRef): "yes" | "no" | "unknown" {
+    if (this.disabledPools.size === 0) return "no";
+    if (this.disabledPools.has(`${pool.project}/${pool.poolId}`)) return "yes";
+    const loose = pool.project.includes("${") || /^[0-9]+$/.test(pool.project);
+    return loose && [...this.disabledPools].some((k) => k.slice(k.lastIndexOf("/") + 1) === pool.poolId) ? "unknown" : "no";
   }
 
   private accounts(): { readonly all: readonly string[]; readonly disabled: ReadonlySet<string> } {
@@ -138,7 +172,7 @@ export class IamModel {
         const email = stack.resolve(`\${${sa.address}.email}`);
         if (email.includes("${")) continue;
         all.add(email.toLowerCase());
-        if (sa.config.disabled === true || sa.config.disabled === "true") disabled.add(email.toLowerCase());
+        if (isTrue(sa.config.disabled) && !isCountedOut(sa)) disabled.add(email.toLowerCase());
       }
     }
     for (const g of this.grants) {
@@ -236,6 +270,8 @@ export const ANY_GROUP = "group:*";
  */
 export function memberKeysOf(m: ParsedMember): string[] {
   if (m.kind === "federated") return [`pool:${m.pool.poolId}`];
+  // An email Terraform fills in (`serviceAccount:${…email}`) may be anyone's: every identity looks at it (known-kinds.ts judges it).
+  if (m.kind === "google" && m.raw.includes("${")) return [UNRESOLVED_MEMBER];
   if (m.kind === "google") return m.type === "group" ? [`group:${m.value}`, ANY_GROUP] : [`${m.type}:${m.value}`];
   if (m.kind === "public") return ["public"];
   return m.raw.includes("${") ? [UNRESOLVED_MEMBER] : [];
@@ -267,7 +303,7 @@ function providersOf(stack: StackModel): ProviderModel[] {
         allowedAudiences: Array.isArray(oidc?.allowed_audiences) ? oidc.allowed_audiences.map((a: unknown) => text(stack, a)) : [],
         attributeMapping: mapping,
         attributeCondition: typeof c.attribute_condition === "string" && c.attribute_condition !== "" ? stack.resolve(c.attribute_condition) : undefined,
-        disabled: c.disabled === true || c.disabled === "true" || isPoolDisabled(stack, c.workload_identity_pool_id),
+        disabled: isTrue(c.disabled) || isPoolDisabled(stack, resource, c.workload_identity_pool_id),
         unresolved,
       };
     });
@@ -278,9 +314,19 @@ function isCountedOut(resource: TfResource): boolean {
   return resource.config.count === 0 || resource.config.count === "0";
 }
 
-function isPoolDisabled(stack: StackModel, poolId: unknown): boolean {
+/**
+ * Whether the provider's pool is declared disabled, however the provider names it: a
+ * reference to the pool resource, or the pool's literal id (then the pool of that id in the
+ * provider's project, in this stack).
+ */
+function isPoolDisabled(stack: StackModel, provider: TfResource, poolId: unknown): boolean {
   const ref = stack.referenced(poolId);
-  return ref?.resource.type === "google_iam_workload_identity_pool" && ref.resource.config.disabled === true;
+  if (ref) return ref.resource.type === "google_iam_workload_identity_pool" && isTrue(ref.resource.config.disabled);
+  const id = text(stack, poolId);
+  const project = stack.projectOf(provider);
+  return stack
+    .ofType("google_iam_workload_identity_pool")
+    .some((pool) => isTrue(pool.config.disabled) && text(stack, pool.config.workload_identity_pool_id) === id && stack.projectOf(pool) === project);
 }
 
 function targetOf(stack: StackModel, g: IamGrant): string {

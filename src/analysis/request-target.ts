@@ -1,4 +1,4 @@
-import { ConditionVerdict, evaluateCondition, firestoreDatabaseTarget } from "./conditions";
+import { ConditionTarget, ConditionVerdict, evaluateCondition, firestoreDatabaseTarget } from "./conditions";
 import { isLocationScoped } from "./role-permissions";
 
 /** What a request asks about: one database, or a project for the permissions Google checks there (isProjectLevelPermission). */
@@ -41,5 +41,12 @@ export function conditionOnTarget(condition: string | undefined, target: Request
   if (/\bresource\.(type|service)\b/.test(condition)) {
     return { verdict: "unknown", reason: `Google does not document the resource type and service a project-level Firestore check presents to \`${condition}\`` };
   }
-  return evaluateCondition(condition, { name: target.name, type: "cloudresourcemanager.googleapis.com/Project", service: "cloudresourcemanager.googleapis.com" }, time);
+  return evaluateCondition(condition, conditionTargetOf(target), time);
+}
+
+/** The resource a condition sees for this target: the database, or the project itself. */
+export function conditionTargetOf(target: RequestTarget): ConditionTarget {
+  return target.database !== undefined
+    ? firestoreDatabaseTarget(target.database)
+    : { name: target.name, type: "cloudresourcemanager.googleapis.com/Project", service: "cloudresourcemanager.googleapis.com" };
 }

@@ -1,21 +1,115 @@
 import { FirestoreAccessLevel, isLocationScopedPermission } from "../gcp/firestore-access";
 import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 
+/** How holding a permission on a service account lets a member act as it. */
+export type ActingAsKind =
+  /** generateAccessToken: an OAuth 2.0 access token for the account, which Firestore accepts. */
+  | "access-token"
+  /** signJwt: a JWT signed with the account's system-managed key, exchanged for an access token (JWT bearer grant). */
+  | "self-signed-jwt"
+  /** signBlob: a signature over any bytes with the same key, so over a JWT the caller builds, then exchanged as above. */
+  | "signed-blob"
+  /** implicitDelegation: the member may name the account as a delegate, using what the account may do on the next one. */
+  | "delegation"
+  /** generateIdToken: an OpenID Connect ID token, which Firestore does not accept. */
+  | "id-token"
+  /** actAs: attach the account to a resource the member deploys; the deployed code then runs as it. */
+  | "attach";
+
+export interface ActingAsPermission {
+  readonly permission: string;
+  readonly kind: ActingAsKind;
+  /** True when the credential it yields is one Firestore accepts (an access token) without deploying anything. */
+  readonly mintsAccessToken: boolean;
+  /** The step in words, for chains and reasons. */
+  readonly how: string;
+  readonly source: string;
+}
+
+const CREDENTIALS_API = "https://cloud.google.com/iam/docs/reference/credentials/rest";
+const ROLES_PAGE = "https://cloud.google.com/iam/docs/service-account-permissions";
+
+/**
+ * The one table of the service account permissions that let a member act as the account,
+ * read by the simulator (which follows the ones that mint an access token, and delegation)
+ * and by FSI-IAM-003 (which forbids all of them above the account; CIS GCP 1.6). Sources:
+ * the roles page (Token Creator creates "OAuth 2.0 access tokens", "OpenID Connect (OIDC) ID
+ * tokens", "Signed JSON Web Tokens (JWTs) and binary blobs"; Service Account User attaches
+ * the account to resources), ${ROLES_PAGE}; each method of the IAM Service Account
+ * Credentials API names the permission it requires, ${CREDENTIALS_API}.
+ *
+ * signBlob: Google documents signBlob as signing "a blob using a service account's
+ * system-managed private key", verifiable with the account's RSA public keys
+ * (${CREDENTIALS_API}/v1/projects.serviceAccounts/signBlob), the same keys signJwt uses; an
+ * RS256 JWT is a signature over the bytes `header.payload`, and Google's token endpoint
+ * exchanges a JWT signed by the account's key for an access token
+ * (https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests).
+ * Nothing Google documents stops a signed blob from being such a JWT, and escalation research
+ * lists signBlob as a way to an access token (RhinoSecurityLabs/GCP-IAM-Privilege-Escalation):
+ * the simulator counts it as acting as the account rather than reassure falsely.
+ */
+export const ACTING_AS_ACCOUNT: readonly ActingAsPermission[] = [
+  {
+    permission: "iam.serviceAccounts.getAccessToken",
+    kind: "access-token",
+    mintsAccessToken: true,
+    how: "mints an access token with generateAccessToken",
+    source: `${CREDENTIALS_API}/v1/projects.serviceAccounts/generateAccessToken`,
+  },
+  {
+    permission: "iam.serviceAccounts.signJwt",
+    kind: "self-signed-jwt",
+    mintsAccessToken: true,
+    how: "signs a JWT as the account with signJwt and exchanges it for an access token",
+    source: `${CREDENTIALS_API}/v1/projects.serviceAccounts/signJwt`,
+  },
+  {
+    permission: "iam.serviceAccounts.signBlob",
+    kind: "signed-blob",
+    mintsAccessToken: true,
+    how: "signs a self-built JWT as the account with signBlob and exchanges it for an access token",
+    source: `${CREDENTIALS_API}/v1/projects.serviceAccounts/signBlob`,
+  },
+  {
+    permission: "iam.serviceAccounts.implicitDelegation",
+    kind: "delegation",
+    mintsAccessToken: false,
+    how: "names the account among the delegates of generateAccessToken",
+    source: "https://cloud.google.com/iam/docs/create-short-lived-credentials-delegated",
+  },
+  {
+    permission: "iam.serviceAccounts.getOpenIdToken",
+    kind: "id-token",
+    mintsAccessToken: false,
+    how: "mints ID tokens only, with generateIdToken, which Firestore does not accept",
+    source: `${CREDENTIALS_API}/v1/projects.serviceAccounts/generateIdToken`,
+  },
+  {
+    permission: "iam.serviceAccounts.actAs",
+    kind: "attach",
+    mintsAccessToken: false,
+    how: "attaches the account to a resource it deploys, whose code then runs as the account",
+    source: ROLES_PAGE,
+  },
+];
+
 /** The permission that mints an access token for a service account: what impersonation needs. */
 export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";
 
 /**
  * Service account permissions that let a member act as the account one way or another
- * (tokens, signatures, attaching it to a resource): what CIS 1.6 forbids above the account.
+ * (tokens, signatures, delegation, attaching it to a resource): what CIS 1.6 forbids above
+ * the account. Every row of ACTING_AS_ACCOUNT.
  */
-export const ACT_AS_PERMISSIONS: readonly string[] = [
-  GET_ACCESS_TOKEN,
-  "iam.serviceAccounts.getOpenIdToken",
-  "iam.serviceAccounts.actAs",
-  "iam.serviceAccounts.implicitDelegation",
-  "iam.serviceAccounts.signBlob",
-  "iam.serviceAccounts.signJwt",
-];
+export const ACT_AS_PERMISSIONS: readonly string[] = ACTING_AS_ACCOUNT.map((p) => p.permission);
+
+/** The rows that yield an access token directly: what takes a member from one account to the next. */
+export const MINTS_ACCESS_TOKEN: readonly ActingAsPermission[] = ACTING_AS_ACCOUNT.filter((p) => p.mintsAccessToken);
+
+/** The row of a kind (each kind has one permission). */
+export function actingAs(kind: ActingAsKind): ActingAsPermission {
+  return ACTING_AS_ACCOUNT.find((p) => p.kind === kind)!;
+}
 
 const NONE: ReadonlySet<string> = new Set();
 const sets = new Map<string, ReadonlySet<string>>();

@@ -31,8 +31,21 @@ export interface Admission {
   readonly issuerMatches: boolean;
 }
 
-/** Google's limit on the mapped google.subject (workload identity pools REST reference). */
+/**
+ * Google's limits on attribute mapping, from the REST reference of
+ * projects.locations.workloadIdentityPools.providers (attributeMapping,
+ * https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers):
+ * google.subject "Cannot exceed 127 bytes"; "You can define a maximum of 50 custom
+ * attributes"; "When evaluated, the total size of all mapped attributes must not exceed 8KB".
+ */
 export const MAX_SUBJECT_BYTES = 127;
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+/**
+ * 8 KB, counted as the UTF-8 bytes of the mapped values only: whether Google counts the keys
+ * too is not documented, and counting fewer bytes can only make the simulator admit a token
+ * Google refuses (a false alarm), never refuse one Google admits.
+ */
+export const MAX_MAPPED_BYTES = 8 * 1024;
 /** A GKE cluster's OIDC issuer; its Kubernetes service account tokens become `PROJECT.svc.id.goog` identities. */
 const GKE_ISSUER = /^https:\/\/container\.googleapis\.com\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/;
 const KSA_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -120,7 +133,12 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
   // Not knowing the audience yet does not stop a later step from refusing the token for sure.
   let pending = aud.ok === "unknown" ? unknown(by, "audience", aud.reason) : undefined;
 
+  const custom = Object.keys(p.attributeMapping).filter((k) => k.startsWith("attribute.")).length;
+  if (custom > MAX_CUSTOM_ATTRIBUTES) {
+    return refused(by, "attribute_mapping", `the mapping defines ${custom} custom attributes; Google accepts at most ${MAX_CUSTOM_ATTRIBUTES}, so the provider is never created`);
+  }
   const attributes = new Map<string, string[]>();
+  let mappedBytes = 0;
   // What the condition sees under `attribute`: each value as mapped, a list staying a list.
   const attributeValues: { [name: string]: unknown } = {};
   let subject: string | undefined;
@@ -145,6 +163,7 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
     if (!values.every((v) => typeof v === "string")) {
       return unknown(by, "attribute_mapping", `${key} mapping \`${expression}\` gives ${JSON.stringify(out.value)}, not a string or list of strings`);
     }
+    for (const v of values as string[]) mappedBytes += Buffer.byteLength(v, "utf8");
     if (key === "google.subject") subject = values.join("");
     else if (key === "google.groups") groups = values as string[];
     else if (key.startsWith("attribute.")) {
@@ -155,6 +174,7 @@ export function admitThroughProvider(p: ProviderModel, claims: TokenClaims): Adm
   if (subject === undefined || subject === "") return refused(by, "google.subject", "the mapping gives no google.subject");
   const bytes = Buffer.byteLength(subject, "utf8");
   if (bytes > MAX_SUBJECT_BYTES) return refused(by, "google.subject", `google.subject is ${bytes} bytes; Google accepts at most ${MAX_SUBJECT_BYTES}`);
+  if (mappedBytes > MAX_MAPPED_BYTES) return refused(by, "attribute_mapping", `the mapped attributes total ${mappedBytes} bytes; Google accepts at most ${MAX_MAPPED_BYTES} (8 KB)`);
 
   if (p.attributeCondition !== undefined) {
     const condition = p.attributeCondition;

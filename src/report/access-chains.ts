@@ -1,9 +1,8 @@
-import { roleHolds } from "../analysis/access-simulator";
 import { capabilitiesOf } from "../analysis/capabilities";
 import { databaseScopeOf } from "../analysis/conditions";
 import { IamModel } from "../analysis/iam-model";
 import { describeFederatedMatch, parseMember, projectOfServiceAccount } from "../analysis/members";
-import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
+import { mintsAccessToken } from "../analysis/acting-as";
 import { StackModel } from "../analysis/terraform-json";
 import { BUILDKITE_ISSUER, GITHUB_ACTIONS_ISSUER } from "../core/issuers";
 import { environmentOf } from "../guardrails/environment";
@@ -84,8 +83,8 @@ function describe(member: string, issuers: Map<string, string[]>): { identity: s
 }
 
 /**
- * Builds every chain of one environment from the IAM model. Impersonation (any role with
- * iam.serviceAccounts.getAccessToken) is indexed once per environment, by service account
+ * Builds every chain of one environment from the IAM model. Impersonation (any role that
+ * mints an access token: role-permissions.ts ACTING_AS_ACCOUNT) is indexed once per environment, by service account
  * email and by project for project-wide grants, so an account created in one stack and
  * granted in another still links up.
  */
@@ -95,7 +94,7 @@ export function chainsOf(environment: string, stacks: readonly StackModel[]): Ac
   const impersonators = new Map<string, Impersonator[]>();
   const add = (key: string, imp: Impersonator) => impersonators.set(key, [...(impersonators.get(key) ?? []), imp]);
   for (const g of model.grants) {
-    if (!roleHolds(model, g.role, GET_ACCESS_TOKEN).holds) continue;
+    if (!mintsAccessToken(model, g.role)) continue;
     const key = g.level === "service_account" ? g.target : g.level === "project" ? `project:${g.target}` : undefined;
     if (key !== undefined) for (const member of g.members) add(key, { member });
   }

@@ -1,8 +1,8 @@
-import { admitToken, anyMember, federatedActor, roleHolds } from "../analysis/access-simulator";
+import { admitToken, anyMember, federatedActor } from "../analysis/access-simulator";
 import { IamModel } from "../analysis/iam-model";
 import { parseMember } from "../analysis/members";
 import { resolveSubject } from "../analysis/request-subjects";
-import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
+import { mintsAccessToken } from "../analysis/acting-as";
 import { TokenClaims } from "../analysis/token-admission";
 import { MemberLike } from "./grant-expectation";
 import { MatcherResult, bullets, result } from "./matcher-result";
@@ -55,7 +55,7 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
     const bindings = model.grants.filter(
       (g) =>
         anyMember(actor, g).verdict === "yes" &&
-        ((g.level === "service_account" && roleHolds(model, g.role, GET_ACCESS_TOKEN).holds) || g.level === "project" || g.level === "folder" || g.level === "organization"),
+        ((g.level === "service_account" && mintsAccessToken(model, g.role)) || g.level === "project" || g.level === "folder" || g.level === "organization"),
     );
     return { admission: a, actor, inPrincipal, bindings };
   });

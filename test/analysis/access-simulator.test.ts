@@ -2,6 +2,7 @@ import { AccessDecision, AccessSimulator } from "../../src";
 import { celSyntaxError } from "../../src/core/cel";
 import { main } from "../../src/cli/main";
 import { entraV1Token, githubToken, providerAudience } from "../fixtures/tokens";
+import { githubProvider } from "../fixtures/providers";
 
 const DB = "projects/p/databases/apps";
 const SA = "runner@p.iam.gserviceaccount.com";
@@ -11,15 +12,7 @@ const sim = (resources: object) => AccessSimulator.fromStackJson([JSON.stringify
 const ask = (s: AccessSimulator, member: string, permission = "datastore.entities.get", database = DB) => s.explain({ member, database, permission });
 
 /** A GitHub Actions provider of pool `ci` in project p, pinned to the contoso owner. */
-const provider = (over: object = {}) => ({
-  project: "p",
-  workload_identity_pool_id: "ci",
-  workload_identity_pool_provider_id: "gh",
-  attribute_mapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository" },
-  attribute_condition: 'assertion.repository_owner == "contoso"',
-  oidc: { issuer_uri: "https://token.actions.githubusercontent.com" },
-  ...over,
-});
+const provider = githubProvider;
 
 describe("IAM conditions, evaluated with CEL", () => {
   test("== on the database name admits that database only", () => {
@@ -174,7 +167,7 @@ describe("what cannot be known offline is unknown, never a guessed denial", () =
   });
 });
 
-test("a disabled account cannot be impersonated, a disabled custom role grants nothing, a deny policy makes an allow uncertain", () => {
+test("a disabled account cannot be impersonated, a disabled custom role grants nothing, a deny policy without rules takes nothing away", () => {
   const base = {
     google_service_account: { sa: { account_id: "runner", project: "p", disabled: true } },
     google_service_account_iam_member: { i: { service_account_id: `projects/p/serviceAccounts/${SA}`, role: "roles/iam.serviceAccountTokenCreator", member: "user:u@x.example" } },
@@ -190,7 +183,8 @@ test("a disabled account cannot be impersonated, a disabled custom role grants n
   expect(s.explain({ member: "user:c@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.DENIED);
   expect(s.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
   const denying = sim({ ...base, google_iam_deny_policy: { no: { parent: "x", name: "no", rules: [] } } });
-  expect(denying.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.UNKNOWN);
+  // Deny policies are evaluated (test/analysis/deny-policies.test.ts): one that denies nothing no longer makes every answer unknown.
+  expect(denying.explain({ member: "user:d@x.example", groups: [], database: DB, permission: "datastore.entities.get" }).decision).toBe(AccessDecision.ALLOWED);
 });
 
 test("CEL syntax errors are found before apply", () => {

@@ -5,7 +5,8 @@ import { GuardrailLevel, RuleResult, StackRule, compliant, nonCompliant, notAppl
 import { StackModel, TfResource } from "../../analysis/terraform-json";
 
 /**
- * The service account permissions the role holds, from the predefined-role data or the
+ * The service account permissions the role holds (ACT_AS_PERMISSIONS: every row of the one
+ * table the simulator also follows, role-permissions.ts ACTING_AS_ACCOUNT), from the predefined-role data or the
  * stack's custom role. Basic roles have their own rule; Google grants service agent roles
  * to its own agents.
  */
@@ -19,8 +20,7 @@ export const noBroadImpersonation: StackRule = {
   id: "FSI-IAM-003",
   scope: "stack",
   level: GuardrailLevel.ERROR,
-  description:
-    "No role that lets a member act as service accounts (Service Account User, Token Creator, Workload Identity User, or any role or custom role with iam.serviceAccounts.getAccessToken, actAs, signBlob, signJwt, getOpenIdToken or implicitDelegation) at project, folder or organization level.",
+  description: `No role that lets a member act as service accounts (Service Account User, Token Creator, Workload Identity User, or any role or custom role with ${ACT_AS_PERMISSIONS.join(", ")}) at project, folder or organization level.`,
   explanation:
     "Granted above the service account, these roles let the member impersonate every service account in the project " +
     "(or folder, or organization), and so reach every database those accounts can (CIS GCP 1.6, checkov CKV_GCP_41/49).",
