@@ -29,3 +29,4 @@ export * from "./entra/client-secret";
 export * from "./entra/airflow-login";
 export * from "./entra/fastapi-api";
 export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind } from "./analysis/access-simulator";
+export { AccessEscalation, EscalationMethod, ExplainOptions } from "./analysis/escalations";

@@ -1,6 +1,7 @@
 import { ConditionVerdict, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "./conditions";
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { AccessRequest, validateRequest } from "./access-request";
+import { AccessEscalation, EscalationContext, ExplainOptions, findEscalations, withEscalations } from "./escalations";
 import { ParsedMember, PoolRef, parseMember } from "./members";
 import { GET_ACCESS_TOKEN, isLocationScoped } from "./role-permissions";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
@@ -25,6 +26,8 @@ export enum AccessStepKind {
   IMPERSONATION = "impersonation",
   /** A role binding gives the permission on the database. */
   GRANT = "grant",
+  /** A binding lets the identity escalate: deploy code as an account, change an IAM policy, create a key (see escalations). */
+  ESCALATION = "escalation",
 }
 
 export interface AccessStep {
@@ -58,6 +61,14 @@ export interface AccessExplanation {
   readonly members: string[];
   /** The permissions asked about. */
   readonly permissions: string[];
+  /**
+   * Paths to the permissions the direct answer does not allow, through escalation steps
+   * (deploying code as an account, changing an IAM policy, creating a key), each step with
+   * the bindings that give it. Empty when everything is allowed directly or the search is off.
+   */
+  readonly escalations: AccessEscalation[];
+  /** The answer counting escalations as access: what a test or a gate should go by. `decision` stays the direct answer. */
+  readonly decisionWithEscalations: AccessDecision;
 }
 
 /** Who is acting at one point of a chain: the requester, or a service account it became. */
@@ -208,7 +219,7 @@ export class AccessSimulator {
   private constructor(private readonly model: IamModel) {}
 
   /** Allowed, denied or unknown, with every chain that allows it or where each candidate stopped. */
-  public explain(request: AccessRequest): AccessExplanation {
+  public explain(request: AccessRequest, options: ExplainOptions = {}): AccessExplanation {
     const { database, permissions, time } = validateRequest(request);
     const reasons: string[] = [];
     const starts: Actor[] = [];
@@ -255,12 +266,27 @@ export class AccessSimulator {
       this.nearMisses(starts, database, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
     }
     const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
+    const searched = [...perPermission].filter(([, d]) => d !== AccessDecision.ALLOWED).map(([p]) => p);
+    const escalations = options.includeEscalations === false || decision === AccessDecision.ALLOWED ? [] : findEscalations(this._escalationContext(time), actors, database, searched);
     return {
       decision,
       chains: mergeChains(chains),
       reasons: decision === AccessDecision.ALLOWED ? [] : [...new Set(reasons)],
       members: [...new Set(starts.flatMap((s) => s.members))],
       permissions,
+      escalations,
+      decisionWithEscalations: escalations.length === 0 ? decision : this.decide(withEscalations(perPermission, escalations), undecided, [...chains, ...escalations], []),
+    };
+  }
+
+  /** @internal What the escalation search needs: impersonation from an actor, and the grants it holds. */
+  public _escalationContext(time: Date): EscalationContext {
+    return {
+      model: this.model,
+      time,
+      become: (actor) => this.impersonations([actor], time, []),
+      reach: (actor, database, permission) => this.grantsFor(actor, database, permission, time, []),
+      account: (email, steps, unknowns) => googleActor(`serviceAccount:${email}`, undefined, steps, unknowns, email),
     };
   }
 

@@ -4,6 +4,9 @@ import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
 /** The permission that mints an access token for a service account: what impersonation needs. */
 export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";
 
+/** The permission to attach an account to a resource one deploys, so the resource's code runs as it (Service Account User). */
+export const ACT_AS = "iam.serviceAccounts.actAs";
+
 /**
  * Service account permissions that let a member act as the account one way or another
  * (tokens, signatures, attaching it to a resource): what CIS 1.6 forbids above the account.
@@ -11,7 +14,7 @@ export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";
 export const ACT_AS_PERMISSIONS: readonly string[] = [
   GET_ACCESS_TOKEN,
   "iam.serviceAccounts.getOpenIdToken",
-  "iam.serviceAccounts.actAs",
+  ACT_AS,
   "iam.serviceAccounts.implicitDelegation",
   "iam.serviceAccounts.signBlob",
   "iam.serviceAccounts.signJwt",

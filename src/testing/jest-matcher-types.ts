@@ -5,6 +5,7 @@
  * exactly, as TypeScript requires of every declaration of one interface.
  */
 import { AccessRequest } from "../analysis/access-simulator";
+import { ExplainOptions } from "../analysis/escalations";
 import { FederatedAccessExpectation } from "./federated-access-matcher";
 import { FirestoreGrantExpectation } from "./grant-expectation";
 
@@ -20,8 +21,10 @@ export interface FirestoreMatchers<R> {
    * The access simulator finds Google would allow the request (a token or member, a database,
    * a permission or access level); `.not`: it would deny it. Works on a stack, its JSON or a
    * cdktf.out directory; an answer that cannot be decided offline fails with the reason.
+   * An escalation path (deploying code as an account, editing an IAM policy, creating a
+   * key) counts as access unless `{ includeEscalations: false }`.
    */
-  toAllowFirestoreAccess(request: AccessRequest): R;
+  toAllowFirestoreAccess(request: AccessRequest, options?: ExplainOptions): R;
   /** The single-stack guardrail rules find no error (suppressions honoured when the input has its metadata). */
   toPassFirestoreGuardrails(): R;
 }
