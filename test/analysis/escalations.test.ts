@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { AccessDecision, AccessSimulator, AccessStepKind, EscalationMethod, FirestoreAccessLevel, FirestoreDatabase, WorkloadIdentityPool, WorkloadServiceAccount } from "../../src";
+import { main } from "../../src/cli/main";
 import { githubToken, providerAudience } from "../fixtures/tokens";
 import { stackWith } from "../support/synth";
 
@@ -176,5 +180,39 @@ describe("each documented method, with its control", () => {
   test("nothing is searched when the direct answer allows", () => {
     const answer = ask(sim({ google_project_iam_member: { admin: onProject("roles/resourcemanager.projectIamAdmin"), db: dbGrant("x@acme-prod.iam.gserviceaccount.com"), me: { ...dbGrant("x"), member: ME } } }));
     expect(answer).toMatchObject({ decision: AccessDecision.ALLOWED, escalations: [], decisionWithEscalations: AccessDecision.ALLOWED });
+  });
+});
+
+describe("the explain CLI prints escalations beside the direct answer", () => {
+  const dir = mkdtempSync(join(tmpdir(), "escalations-"));
+  const file = join(dir, "cdk.tf.json");
+  writeFileSync(file, JSON.stringify(trialStack(true).toTerraform()));
+  const tokenFile = join(dir, "token.json");
+  writeFileSync(tokenFile, JSON.stringify(token));
+  const run = (...argv: string[]) => {
+    let out = "";
+    const code = main(["explain", file, "--token", tokenFile, "--database", DATABASE, "--permission", "datastore.entities.update", ...argv], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    return { code, out };
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("text: the direct answer first, then each escalation with its bindings; the exit code counts it", () => {
+    const { code, out } = run();
+    expect(code).toBe(0);
+    expect(out.split("\n")[0]).toBe(`DENIED: datastore.entities.update on ${DATABASE}`);
+    expect(out).toContain("ALLOWED THROUGH ESCALATION:");
+    expect(out).toContain("  deploys Cloud Run code as orders-runtime@acme-prod.iam.gserviceaccount.com");
+    expect(out).toContain("  ! holds run.services.create on project acme-prod (roles/run.developer): deploys Cloud Run code in project acme-prod\n      test: google_project_iam_member.deploy-run");
+    expect(out).toContain("      test: google_service_account_iam_member.deploy-act-as");
+  });
+
+  test("json carries escalations and decisionWithEscalations; --no-escalations judges direct access", () => {
+    const json = JSON.parse(run("--format", "json").out);
+    expect(json.decision).toBe("denied");
+    expect(json.decisionWithEscalations).toBe("allowed");
+    expect(json.escalations[0].steps.map((s: { address?: string }) => s.address)).toContain("google_service_account_iam_member.deploy-act-as");
+    const direct = run("--no-escalations");
+    expect(direct.code).toBe(1);
+    expect(direct.out).not.toContain("ESCALATION");
   });
 });
