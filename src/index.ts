@@ -12,6 +12,7 @@ export * from "./gcp/kubernetes-principal";
 export { GuardrailLevel, FindingStatus, GuardrailRuleInfo, GuardrailFinding } from "./guardrails/rule";
 export * from "./guardrails/firestore-guardrails";
 export { AccessPath, AccessChain } from "./report/access-chains";
+export { EscalationPath } from "./report/escalation-paths";
 export { ProjectAuditCoverage, AuditedService, AuditExport, AuditExclusion } from "./analysis/audit-coverage";
 export { DatabaseCopy, CopyReader } from "./analysis/export-copies";
 export * from "./report/access-report";

@@ -199,6 +199,11 @@ function holdingCondition(g: GrantModel, time: Date): ConditionVerdict {
   return v;
 }
 
+/** Does the role hold any permission an escalation step needs (for readers that list holders, like the access report)? */
+export function holdsEscalationPermission(model: IamModel, role: string): boolean {
+  return escalationPermissionsOf(model, role).length > 0;
+}
+
 /** The bindings naming the actor that give escalation permissions, by permission. */
 function holdings(model: IamModel, actor: Actor, time: Date): Map<string, Held[]> {
   const out = new Map<string, Held[]>();
