@@ -490,9 +490,9 @@ export function roleHolds(model: IamModel, role: string, permission: string): { 
   return { holds: permissions.has(permission), isFirestore: model.isFirestoreRole(role) };
 }
 
-/** The same path found for several permissions is one chain listing them all. */
-function mergeChains(chains: SimulatedAccessChain[]): SimulatedAccessChain[] {
-  const byKey = new Map<string, SimulatedAccessChain>();
+/** The same path found for several permissions is one chain (or escalation) listing them all. */
+export function mergeChains<T extends SimulatedAccessChain>(chains: T[]): T[] {
+  const byKey = new Map<string, T>();
   for (const c of chains) {
     const key = JSON.stringify([c.decision, c.steps, c.unknowns]);
     const prior = byKey.get(key);

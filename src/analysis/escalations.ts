@@ -15,7 +15,7 @@ import { GrantModel, IamModel, UNRESOLVED_MEMBER, memberKeysOf } from "./iam-mod
 import { ParsedMember, parseMember, projectOfServiceAccount } from "./members";
 import { ACT_AS } from "./role-permissions";
 // The simulator calls this module and this module reads the simulator's types; the values are used inside functions only.
-import { AccessDecision, AccessStep, AccessStepKind, Actor, SimulatedAccessChain, anyMember } from "./access-simulator";
+import { AccessDecision, AccessStep, AccessStepKind, Actor, SimulatedAccessChain, anyMember, mergeChains } from "./access-simulator";
 
 /** How one escalation step gets further. */
 export enum EscalationMethod {
@@ -492,18 +492,8 @@ export function findEscalations(ctx: EscalationContext, actors: readonly Actor[]
       }
     }
   }
-  return mergeEscalations(found);
-}
-
-/** The same path found for several permissions is one escalation listing them all; allowed paths first. */
-function mergeEscalations(found: AccessEscalation[]): AccessEscalation[] {
-  const byKey = new Map<string, AccessEscalation>();
-  for (const e of found) {
-    const key = JSON.stringify([e.decision, e.steps, e.unknowns]);
-    const prior = byKey.get(key);
-    byKey.set(key, prior ? { ...prior, permissions: [...new Set([...prior.permissions, ...e.permissions])] } : e);
-  }
-  const all = [...byKey.values()];
+  // The same path found for several permissions is one escalation listing them all; allowed paths first.
+  const all = mergeChains(found);
   return [...all.filter((e) => e.decision === AccessDecision.ALLOWED), ...all.filter((e) => e.decision !== AccessDecision.ALLOWED)];
 }
 

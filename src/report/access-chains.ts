@@ -139,18 +139,19 @@ export function chainsOf(environment: string, stacks: readonly StackModel[]): Ac
       }
     }
   }
-  return [...chains.values()].sort(compareChains);
+  return [...chains.values()].sort(compareBy<AccessChain>(["environment", "database", "role", "serviceAccount", "identity", "issuer", "accessPath", "stack"]));
 }
 
-const ORDER: Array<keyof AccessChain> = ["environment", "database", "role", "serviceAccount", "identity", "issuer", "accessPath", "stack"];
-
-function compareChains(a: AccessChain, b: AccessChain): number {
-  for (const k of ORDER) {
-    const x = String(a[k]);
-    const y = String(b[k]);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/** Orders report rows by these fields, as text, in turn: deterministic output. */
+export function compareBy<T>(keys: ReadonlyArray<keyof T>): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const k of keys) {
+      const x = String(a[k]);
+      const y = String(b[k]);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 }
 
 /** Environments in deployment order (dev, staging, prod), then any others alphabetically. */

@@ -1,7 +1,7 @@
 import { EscalationMethod, escalationMoves, holdsEscalationPermission, memberActor } from "../analysis/escalations";
 import { IamModel } from "../analysis/iam-model";
 import { StackModel } from "../analysis/terraform-json";
-import { AccessChain, AccessPath, describe, issuersByPool, stacksByEnvironment } from "./access-chains";
+import { AccessChain, AccessPath, compareBy, describe, issuersByPool, stacksByEnvironment } from "./access-chains";
 
 /**
  * One escalation step to a database: an identity that holds no grant on it, but can deploy
@@ -74,18 +74,7 @@ export function escalationPathsOf(environment: string, stacks: readonly StackMod
       }
     }
   }
-  return [...out.values()].sort((a, b) => compare(a, b));
-}
-
-const ORDER: Array<keyof EscalationPath> = ["database", "identity", "method", "serviceAccount", "role", "how"];
-
-function compare(a: EscalationPath, b: EscalationPath): number {
-  for (const k of ORDER) {
-    const x = String(a[k]);
-    const y = String(b[k]);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return [...out.values()].sort(compareBy<EscalationPath>(["database", "identity", "method", "serviceAccount", "role", "how"]));
 }
 
 /** Every escalation path of every environment, beside that environment's chains. */

@@ -123,6 +123,14 @@ describe("each documented method, with its control", () => {
     expect(ask(sim({ ...base, ...policy(false) })).decisionWithEscalations).toBe(AccessDecision.ALLOWED);
   });
 
+  test("a matcher never passes on an undecided escalation: it fails both ways with the reason", () => {
+    const json = JSON.stringify({ resource: { google_project_iam_member: { deploy: onProject("roles/run.developer"), db: dbGrant(OTHER) }, google_service_account_iam_member: { actas: onAccount(OTHER, "roles/iam.serviceAccountUser") } } });
+    const req = { member: ME, groups: [], database: DATABASE, permission: "datastore.entities.update" };
+    expect(() => expect(json).not.toAllowFirestoreAccess(req)).toThrow(/cannot decide[\s\S]*iam.disableCrossProjectServiceAccountUsage/);
+    expect(() => expect(json).toAllowFirestoreAccess(req)).toThrow(/cannot decide/);
+    expect(json).not.toAllowFirestoreAccess(req, { includeEscalations: false });
+  });
+
   test("setIamPolicy on the account, or key creation, becomes it; iam.disableServiceAccountKeyCreation stops the key", () => {
     const policy = ask(sim({ google_project_iam_member: { db: dbGrant(RUNTIME) }, google_service_account_iam_member: { admin: onAccount(RUNTIME, "roles/iam.serviceAccountAdmin") } }));
     expect(policy.escalations.map((e) => e.methods)).toEqual([[EscalationMethod.SERVICE_ACCOUNT_IAM_POLICY]]);

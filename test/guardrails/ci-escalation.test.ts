@@ -45,6 +45,14 @@ describe("FSI-IAM-004 no escalation path from CI to a prod database", () => {
     expect(verdicts(noCiEscalationToProd, ciStack("prod", { issuer: "https://sts.windows.net/tenant/" }))).toEqual({ "stack:orders-prod": NA });
   });
 
+  test("what the CI identity may already do directly is not an escalation", () => {
+    const stack = ciStack("prod");
+    const member = WORKFLOW.replace("PROJECT", "prod");
+    const direct = { project: "acme-prod", role: "roles/datastore.user", member, condition: { title: "db", expression: 'resource.name == "projects/acme-prod/databases/orders"' } };
+    const withDirect = model({ ...stack.json.resource, google_project_iam_member: { ...stack.json.resource.google_project_iam_member, direct } }, {}, "orders-prod");
+    expect(violations(noCiEscalationToProd, withDirect)).toEqual([]);
+  });
+
   test("an account the CI identity becomes, in another stack, counts: a Buildkite deployer with project IAM admin", () => {
     const pipeline = "principalSet://iam.googleapis.com/projects/acme-ci/locations/global/workloadIdentityPools/buildkite/attribute.pipeline_slug/deploy";
     const deployer = "deployer@acme-ci.iam.gserviceaccount.com";
