@@ -13,6 +13,7 @@ export interface EscalationPath {
   readonly identity: string;
   /** Who vouches for the identity; empty for Google identities. */
   readonly issuer: string;
+  /** How it escalates: deploying code as an account, creating pods, editing an IAM policy, creating a key. */
   readonly method: EscalationMethod;
   /** The escalation in words, e.g. "deploys Cloud Run code as runtime@p.iam.gserviceaccount.com". */
   readonly how: string;
