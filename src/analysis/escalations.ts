@@ -406,7 +406,9 @@ function gkeMoves(held: Map<string, Held[]>): EscalationMove[] {
 export function escalationMoves(model: IamModel, actor: Actor, time: Date): EscalationMove[] {
   const held = holdings(model, actor, time);
   if (held.size === 0) return [];
-  return [...deployMoves(model, held), ...accountMoves(model, held), ...policyMoves(model, held), ...gkeMoves(held)];
+  const moves = [...deployMoves(model, held), ...accountMoves(model, held), ...policyMoves(model, held), ...gkeMoves(held)];
+  // Definite moves first: the search takes each destination once, by the first move that reaches it.
+  return [...moves.filter((m) => m.verdict.verdict === "yes"), ...moves.filter((m) => m.verdict.verdict !== "yes")];
 }
 
 /** Any pod of any GKE cluster in the project: every Kubernetes service account of its workload pool. */

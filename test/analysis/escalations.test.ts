@@ -123,6 +123,17 @@ describe("each documented method, with its control", () => {
     expect(ask(sim({ ...base, ...policy(false) })).decisionWithEscalations).toBe(AccessDecision.ALLOWED);
   });
 
+  test("a definite way to an account wins over an undecided one (deploying in the account's own project)", () => {
+    const answer = ask(
+      sim({
+        google_project_iam_member: { deploy: onProject("roles/run.developer"), tools: onProject("roles/run.developer", ME, "acme-tools"), db: dbGrant(OTHER) },
+        google_service_account_iam_member: { actas: onAccount(OTHER, "roles/iam.serviceAccountUser") },
+      }),
+    );
+    expect(answer.decisionWithEscalations).toBe(AccessDecision.ALLOWED);
+    expect(answer.escalations[0].steps[0]).toMatchObject({ address: "google_project_iam_member.tools" });
+  });
+
   test("a matcher never passes on an undecided escalation: it fails both ways with the reason", () => {
     const json = JSON.stringify({ resource: { google_project_iam_member: { deploy: onProject("roles/run.developer"), db: dbGrant(OTHER) }, google_service_account_iam_member: { actas: onAccount(OTHER, "roles/iam.serviceAccountUser") } } });
     const req = { member: ME, groups: [], database: DATABASE, permission: "datastore.entities.update" };
