@@ -455,8 +455,9 @@ function destinationKey(to: Destination): string {
  * naming each actor (IamModel.grantsWithMemberKeys), never at every grant.
  */
 export function findEscalations(ctx: EscalationContext, actors: readonly Actor[], database: string, permissions: readonly string[]): AccessEscalation[] {
-  if (permissions.length === 0) return [];
-  const db = parseDatabaseName(database)!;
+  const db = parseDatabaseName(database);
+  // A request about a project rather than a database (issue 21 point 8) is not searched here yet.
+  if (permissions.length === 0 || !db) return [];
   const seen = new Set<string>(actors.filter((a) => a.serviceAccount).map((a) => `sa:${a.serviceAccount}`));
   const queue = actors.map((actor) => ({ actor, methods: [] as EscalationMethod[], summaries: [] as string[] }));
   const found: AccessEscalation[] = [];
