@@ -1,9 +1,10 @@
-import { ConditionVerdict, evaluateCondition } from "./conditions";
+import { ConditionVerdict, evaluateCondition, parseDatabaseName } from "./conditions";
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { AccessRequest, validateRequest } from "./access-request";
+import { AccessEscalation, EscalationContext, ExplainOptions, findEscalations, withEscalations } from "./escalations";
 import { ParsedMember, PoolRef, parseMember } from "./members";
 import { resolveRequestSubjects } from "./request-subjects";
-import { RequestTarget, conditionOnTarget, conditionTargetOf } from "./request-target";
+import { RequestTarget, conditionOnTarget, conditionTargetOf, databaseRequestTarget } from "./request-target";
 import { unresolvedMemberVerdict, unresolvedValueVerdict } from "./known-kinds";
 import { actingRoutes } from "./acting-as";
 import { DenyRules } from "./deny-policies";
@@ -30,6 +31,8 @@ export enum AccessStepKind {
   IMPERSONATION = "impersonation",
   /** A role binding gives the permission on the database. */
   GRANT = "grant",
+  /** A binding lets the identity escalate: deploy code as an account, change an IAM policy, create a key (see escalations). */
+  ESCALATION = "escalation",
 }
 
 export interface AccessStep {
@@ -63,6 +66,14 @@ export interface AccessExplanation {
   readonly members: string[];
   /** The permissions asked about. */
   readonly permissions: string[];
+  /**
+   * Paths to the permissions the direct answer does not allow, through escalation steps
+   * (deploying code as an account, changing an IAM policy, creating a key), each step with
+   * the bindings that give it. Empty when everything is allowed directly or the search is off.
+   */
+  readonly escalations: AccessEscalation[];
+  /** The answer counting escalations as access: what a test or a gate should go by. `decision` stays the direct answer. */
+  readonly decisionWithEscalations: AccessDecision;
 }
 
 /** Who is acting at one point of a chain: the requester, or a service account it became. */
@@ -246,7 +257,7 @@ export class AccessSimulator {
   private constructor(private readonly model: IamModel) {}
 
   /** Allowed, denied or unknown, with every chain that allows it or where each candidate stopped. */
-  public explain(request: AccessRequest): AccessExplanation {
+  public explain(request: AccessRequest, options: ExplainOptions = {}): AccessExplanation {
     request = resolveRequestSubjects(this.model, request, "AccessSimulator.explain");
     const { target, permissions, time } = validateRequest(request);
     const reasons: string[] = [];
@@ -298,12 +309,31 @@ export class AccessSimulator {
       this.nearMisses(starts, target, permissions.filter((p) => perPermission.get(p) === AccessDecision.DENIED), time, reasons);
     }
     const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
+    const searched = [...perPermission].filter(([, d]) => d !== AccessDecision.ALLOWED).map(([p]) => p);
+    // Escalations are searched for database requests; project-level ones (listing, creating databases) are answered directly.
+    const escalations =
+      options.includeEscalations === false || decision === AccessDecision.ALLOWED || target.database === undefined
+        ? []
+        : findEscalations(this._escalationContext(time), actors, target.database, searched);
     return {
       decision,
       chains: mergeChains(chains),
       reasons: decision === AccessDecision.ALLOWED ? [] : [...new Set(reasons)],
       members: [...new Set(starts.flatMap((s) => s.members))],
       permissions,
+      escalations,
+      decisionWithEscalations: escalations.length === 0 ? decision : this.decide(withEscalations(perPermission, escalations), undecided, [...chains, ...escalations], []),
+    };
+  }
+
+  /** @internal What the escalation search needs: impersonation from an actor, and the grants it holds. */
+  public _escalationContext(time: Date): EscalationContext {
+    return {
+      model: this.model,
+      time,
+      become: (actor) => this.impersonations([actor], time, []),
+      reach: (actor, database, permission) => this.grantsFor(actor, databaseRequestTarget(database, parseDatabaseName(database)!.project), permission, time, []),
+      account: (email, steps, unknowns) => googleActor(`serviceAccount:${email}`, undefined, steps, unknowns, email),
     };
   }
 
@@ -567,9 +597,9 @@ export function roleHolds(model: IamModel, role: string, permission: string): { 
   return { holds: permissions.has(permission), isFirestore: model.isFirestoreRole(role) };
 }
 
-/** The same path found for several permissions is one chain listing them all. */
-function mergeChains(chains: SimulatedAccessChain[]): SimulatedAccessChain[] {
-  const byKey = new Map<string, SimulatedAccessChain>();
+/** The same path found for several permissions is one chain (or escalation) listing them all. */
+export function mergeChains<T extends SimulatedAccessChain>(chains: T[]): T[] {
+  const byKey = new Map<string, T>();
   for (const c of chains) {
     const key = JSON.stringify([c.decision, c.steps, c.unknowns]);
     const prior = byKey.get(key);

@@ -96,6 +96,9 @@ export const ACTING_AS_ACCOUNT: readonly ActingAsPermission[] = [
 /** The permission that mints an access token for a service account: what impersonation needs. */
 export const GET_ACCESS_TOKEN = "iam.serviceAccounts.getAccessToken";
 
+/** The permission to attach an account to a resource one deploys, so the resource's code runs as it (Service Account User). */
+export const ACT_AS = "iam.serviceAccounts.actAs";
+
 /**
  * Service account permissions that let a member act as the account one way or another
  * (tokens, signatures, delegation, attaching it to a resource): what CIS 1.6 forbids above

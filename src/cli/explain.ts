@@ -2,18 +2,30 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { AccessRequest, validateRequest } from "../analysis/access-request";
-import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
+import { AccessDecision, AccessExplanation, AccessSimulator, AccessStepKind } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { show } from "../core/validate";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
 
+/** The escalation paths under the direct answer, each with its bindings' addresses. */
+function escalationLines(answer: AccessExplanation): string[] {
+  if (answer.escalations.length === 0) return [];
+  const lines = ["", `${answer.decisionWithEscalations.toUpperCase()} THROUGH ESCALATION:`];
+  answer.escalations.forEach((e, i) => {
+    lines.push("", `escalation ${i + 1}${e.decision === AccessDecision.ALLOWED ? "" : " (unknown)"}: ${e.permissions.join(", ")}`, `  ${e.summary}`);
+    for (const s of e.steps) lines.push(`  ${s.kind === AccessStepKind.ESCALATION ? "!" : "-"} ${s.description}${s.address ? `\n      ${s.stack}: ${s.address}` : ""}`);
+    for (const u of e.unknowns) lines.push(`  ? ${u}`);
+  });
+  return lines;
+}
+
 export const explainCommand: Command = {
   name: "explain",
   usage: `cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL... | --no-groups])
                                    (--database projects/P/databases/D | --project P) (--permission P | --access LEVEL)
-                                   [--time ISO-8601] [--format text|json]`,
+                                   [--time ISO-8601] [--no-escalations] [--format text|json]`,
   help: `explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
          EXPORT, BACKUP_ADMIN) on the database, with every chain or where each one stopped.
@@ -21,6 +33,9 @@ export const explainCommand: Command = {
          project (datastore.databases.list, datastore.databases.create, locations, backups).
          A member's Google groups are IAM's to know: name them with --group, or say
          --no-groups; otherwise a group binding makes the answer unknown.
+         Escalation paths (deploying code as an account it may actAs, editing an IAM
+         policy, creating a key) are listed beside the direct answer and count as
+         access for the exit code; --no-escalations judges direct access only.
          Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.`,
   run(argv: readonly string[], io: CliIo, cwd: string): number {
     const { values, positionals } = parseArgs({
@@ -38,6 +53,7 @@ export const explainCommand: Command = {
         permission: { type: "string" },
         access: { type: "string" },
         time: { type: "string" },
+        "no-escalations": { type: "boolean" },
       },
     });
     const format = checkFormat("explain", values.format, ["text", "json"]);
@@ -76,7 +92,7 @@ export const explainCommand: Command = {
       throw new Error(asOption((e as Error).message, values.token));
     }
     const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
-    const answer = simulator.explain(request);
+    const answer = simulator.explain(request, { includeEscalations: !values["no-escalations"] });
     if (format === "json") {
       emit(io, JSON.stringify(answer, null, 2) + "\n", values.out, cwd);
     } else {
@@ -87,9 +103,10 @@ export const explainCommand: Command = {
         for (const u of c.unknowns) lines.push(`  ? ${u}`);
       });
       if (answer.reasons.length > 0) lines.push("", answer.decision === AccessDecision.DENIED ? "why not:" : "what cannot be decided offline:", ...answer.reasons.map((r) => `  - ${r}`));
+      lines.push(...escalationLines(answer));
       emit(io, lines.join("\n") + "\n", values.out, cwd);
     }
-    return EXIT_CODES[answer.decision];
+    return EXIT_CODES[answer.decisionWithEscalations];
   },
 };
 

@@ -57,7 +57,7 @@ function issuerName(uri: string): string {
 }
 
 /** Issuers per pool id, from the providers of every stack of the environment. */
-function issuersByPool(model: IamModel): Map<string, string[]> {
+export function issuersByPool(model: IamModel): Map<string, string[]> {
   const byPool = new Map<string, Set<string>>();
   for (const p of model.providers) {
     if (p.issuer === "") continue;
@@ -69,7 +69,7 @@ function issuersByPool(model: IamModel): Map<string, string[]> {
 }
 
 /** Readable identity and issuer for an IAM member string. */
-function describe(member: string, issuers: Map<string, string[]>): { identity: string; issuer: string; federated: boolean; gke: boolean } {
+export function describe(member: string, issuers: Map<string, string[]>): { identity: string; issuer: string; federated: boolean; gke: boolean } {
   const m = parseMember(member);
   if (m.kind === "federated") {
     const gke = m.pool.poolId.endsWith(".svc.id.goog");
@@ -138,18 +138,19 @@ export function chainsOf(environment: string, stacks: readonly StackModel[]): Ac
       }
     }
   }
-  return [...chains.values()].sort(compareChains);
+  return [...chains.values()].sort(compareBy<AccessChain>(["environment", "database", "role", "serviceAccount", "identity", "issuer", "accessPath", "stack"]));
 }
 
-const ORDER: Array<keyof AccessChain> = ["environment", "database", "role", "serviceAccount", "identity", "issuer", "accessPath", "stack"];
-
-function compareChains(a: AccessChain, b: AccessChain): number {
-  for (const k of ORDER) {
-    const x = String(a[k]);
-    const y = String(b[k]);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/** Orders report rows by these fields, as text, in turn: deterministic output. */
+export function compareBy<T>(keys: ReadonlyArray<keyof T>): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const k of keys) {
+      const x = String(a[k]);
+      const y = String(b[k]);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 }
 
 /** Environments in deployment order (dev, staging, prod), then any others alphabetically. */
@@ -161,12 +162,17 @@ export function sortEnvironments(envs: Iterable<string>): string[] {
   return [...new Set(envs)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Every chain of every environment of a synthesized app. */
-export function allChains(stacks: readonly StackModel[]): AccessChain[] {
+/** The stacks of each environment, in deployment order. */
+export function stacksByEnvironment(stacks: readonly StackModel[]): Array<[string, StackModel[]]> {
   const byEnv = new Map<string, StackModel[]>();
   for (const s of stacks) {
     const env = environmentOf(s);
     byEnv.set(env, [...(byEnv.get(env) ?? []), s]);
   }
-  return sortEnvironments(byEnv.keys()).flatMap((env) => chainsOf(env, byEnv.get(env)!));
+  return sortEnvironments(byEnv.keys()).map((env) => [env, byEnv.get(env)!]);
+}
+
+/** Every chain of every environment of a synthesized app. */
+export function allChains(stacks: readonly StackModel[]): AccessChain[] {
+  return stacksByEnvironment(stacks).flatMap(([env, envStacks]) => chainsOf(env, envStacks));
 }

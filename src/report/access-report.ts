@@ -2,6 +2,7 @@ import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage"
 import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
+import { EscalationPath, allEscalationPaths } from "./escalation-paths";
 import { markdown } from "./render";
 
 /**
@@ -15,7 +16,8 @@ export class AccessReport {
   /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
   public static fromSynthOutput(directory: string): AccessReport {
     const stacks = loadSynthOutput(directory);
-    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks));
+    const chains = allChains(stacks);
+    return new AccessReport(chains, auditCoverage(stacks), databaseCopies(stacks), allEscalationPaths(stacks, chains));
   }
 
   private constructor(
@@ -24,6 +26,8 @@ export class AccessReport {
     public readonly auditCoverage: ProjectAuditCoverage[],
     /** Buckets holding exports of a database (copies of its data), each with who can read it. */
     public readonly copies: DatabaseCopy[],
+    /** Identities that reach a database by escalating (deploying code as an account, editing an IAM policy, creating a key), each first step with its bindings. */
+    public readonly escalations: EscalationPath[],
   ) {}
 
   /** Environments with at least one chain, in deployment order. */
@@ -31,13 +35,13 @@ export class AccessReport {
     return sortEnvironments(this.chains.map((c) => c.environment));
   }
 
-  /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data and the audit coverage per project. */
+  /** Markdown: per environment a table and a Mermaid diagram, then escalation paths, the copies of the data and the audit coverage per project. */
   public toMarkdown(): string {
-    return markdown(this.chains, this.auditCoverage, this.copies);
+    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations);
   }
 
-  /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
+  /** JSON for tools: `{ "chains": [...], "escalations": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
   public toJson(): string {
-    return JSON.stringify({ chains: this.chains, copies: this.copies, auditCoverage: this.auditCoverage }, null, 2) + "\n";
+    return JSON.stringify({ chains: this.chains, escalations: this.escalations, copies: this.copies, auditCoverage: this.auditCoverage }, null, 2) + "\n";
   }
 }

@@ -1,6 +1,7 @@
 import { ProjectAuditCoverage } from "../analysis/audit-coverage";
 import { DatabaseCopy } from "../analysis/export-copies";
 import { AccessChain, sortEnvironments } from "./access-chains";
+import { EscalationPath } from "./escalation-paths";
 
 function cell(value: string): string {
   return value === "" ? "-" : value.replace(/\|/g, "\\|");
@@ -120,8 +121,30 @@ export function copiesMarkdown(copies: readonly DatabaseCopy[]): string[] {
   return out;
 }
 
-/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then copies and audit coverage. */
-export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = [], copies: readonly DatabaseCopy[] = []): string {
+/**
+ * Identities that reach a database without a grant of their own, by an escalation step;
+ * omitted when there are none.
+ */
+export function escalationsMarkdown(paths: readonly EscalationPath[]): string[] {
+  if (paths.length === 0) return [];
+  const out = [
+    "## Escalation paths",
+    "",
+    "Who can reach a database by escalating rather than through a grant of their own: deploying code as an account they may actAs, creating pods as a GKE project's Kubernetes service accounts, editing an IAM policy, or creating a key. Each row is the first step; `explain` follows a path to any depth.",
+    "",
+    "| Environment | Identity | Issuer | Escalation | Through | Service account | Firestore database | Role | What it can do |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const p of paths) {
+    const how = p.decided ? p.how : `${p.how} (not decided offline)`;
+    out.push(`| ${[p.environment, p.identity, p.issuer, how, p.bindings.join(", "), p.serviceAccount, databaseLabel(p.database), p.role, p.canDo].map(cell).join(" | ")} |`);
+  }
+  out.push("");
+  return out;
+}
+
+/** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then escalation paths, copies and audit coverage. */
+export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = [], copies: readonly DatabaseCopy[] = [], escalations: readonly EscalationPath[] = []): string {
   const out = ["# Firestore access report", ""];
   const envs = sortEnvironments(chains.map((c) => c.environment));
   if (envs.length === 0) out.push("No Firestore grants found.", "");
@@ -135,6 +158,7 @@ export function markdown(chains: readonly AccessChain[], coverage: readonly Proj
     }
     out.push("", "```mermaid", mermaid(rows), "```", "");
   }
+  out.push(...escalationsMarkdown(escalations));
   out.push(...copiesMarkdown(copies));
   out.push(...auditCoverageMarkdown(coverage, [...new Set(chains.map((c) => c.project))]));
   return out.join("\n");

@@ -17,5 +17,6 @@ export { toAllowFirestoreAccess } from "./firestore-access-matcher";
 export { nearMisses } from "./near-misses";
 export type { NearMiss } from "./near-misses";
 export type { AccessRequest, AccessExplanation } from "../analysis/access-simulator";
+export type { AccessEscalation, ExplainOptions } from "../analysis/escalations";
 export { toGrantFirestoreAccess, toOnlyGrantFirestoreAccess } from "./firestore-grant-matchers";
 export { toPassFirestoreGuardrails } from "./guardrails-matcher";

@@ -5,6 +5,7 @@
  * exactly, as TypeScript requires of every declaration of one interface.
  */
 import { AccessRequest } from "../analysis/access-simulator";
+import { ExplainOptions } from "../analysis/escalations";
 import { FederatedAccessExpectation } from "./federated-access-matcher";
 import { FirestoreGrantExpectation } from "./grant-expectation";
 
@@ -22,8 +23,10 @@ export interface FirestoreMatchers<R> {
    * may be the stack's objects or their tokens, resolved to what the stack declares. Works on a
    * stack, its JSON or a cdktf.out directory; an answer that cannot be decided offline, or a
    * member or database the stack cannot resolve, fails with the reason.
+   * An escalation path (deploying code as an account, editing an IAM policy, creating a
+   * key) counts as access unless `{ includeEscalations: false }`.
    */
-  toAllowFirestoreAccess(request: AccessRequest): R;
+  toAllowFirestoreAccess(request: AccessRequest, options?: ExplainOptions): R;
   /** The single-stack guardrail rules find no error (suppressions honoured when the input has its metadata). */
   toPassFirestoreGuardrails(): R;
 }

@@ -150,10 +150,10 @@ describe("FirestoreGuardrails Aspect", () => {
   test("rules() lists every rule with id, level, description, explanation and fix", () => {
     const rules = FirestoreGuardrails.rules();
     expect(rules.map((r) => r.id)).toEqual([
-      "FSI-IAM-001", "FSI-IAM-002", "FSI-IAM-003", "FSI-IAM-004", "FSI-WIF-001", "FSI-WIF-002", "FSI-WIF-003", "FSI-WIF-004", "FSI-ORG-001", "FSI-CEL-001", "FSI-CEL-002", "FSI-FS-001", "FSI-LOG-001",
+      "FSI-IAM-001", "FSI-IAM-002", "FSI-IAM-003", "FSI-IAM-004", "FSI-IAM-005", "FSI-WIF-001", "FSI-WIF-002", "FSI-WIF-003", "FSI-WIF-004", "FSI-ORG-001", "FSI-CEL-001", "FSI-CEL-002", "FSI-FS-001", "FSI-LOG-001",
       "FSI-LOG-005", "FSI-LOG-002", "FSI-LOG-003", "FSI-LOG-004", "FSI-EXP-001", "FSI-EXP-002", "FSI-ENTRA-001", "FSI-ENTRA-002", "FSI-ENTRA-003", "FSI-SEC-001", "FSI-SUP-001", "FSI-SUP-002",
     ]);
     for (const r of rules) expect([r.description, r.explanation, r.fix].every((t) => t.length > 20)).toBe(true);
-    expect(rules.filter((r) => r.crossStack).map((r) => r.id)).toEqual(["FSI-ORG-001", "FSI-LOG-001", "FSI-LOG-005", "FSI-EXP-002"]);
+    expect(rules.filter((r) => r.crossStack).map((r) => r.id)).toEqual(["FSI-IAM-005", "FSI-ORG-001", "FSI-LOG-001", "FSI-LOG-005", "FSI-EXP-002"]);
   });
 });

@@ -12,6 +12,7 @@ import { firestoreAuditLogging } from "./firestore-audit-logging";
 import { firestoreDatabaseCondition } from "./firestore-database-condition";
 import { noBasicRoles } from "./no-basic-roles";
 import { noBroadImpersonation } from "./no-broad-impersonation";
+import { noCiEscalationToProd } from "./no-ci-escalation-to-prod";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import { noServiceAccountKeys } from "./no-service-account-keys";
 import { noWholePoolPrincipalSet } from "./no-whole-pool-principal-set";
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   noServiceAccountKeys,
   noBroadImpersonation,
   readableIam,
+  noCiEscalationToProd,
   providerHasCondition,
   sharedIssuerPinned,
   noWholePoolPrincipalSet,
