@@ -32,7 +32,8 @@ function unusedWords(g: GrantUsage): { unused: string[]; blind: string[] } {
 
 function chainWords(g: GrantUsage): string[] {
   return g.chains.map((c) => {
-    const tokens = c.tokenSubjects.length > 0 ? ` [token sub ${c.tokenSubjects.join(", ")}]` : "";
+    const more = c.tokenSubjectCount > c.tokenSubjects.length ? ` and ${c.tokenSubjectCount - c.tokenSubjects.length} more` : "";
+    const tokens = c.tokenSubjects.length > 0 ? ` [token sub ${c.tokenSubjects.join(", ")}${more}]` : "";
     const via = c.serviceAccount ? ` -> ${c.serviceAccount} via ${c.impersonationMember} (${c.impersonationAddress})` : "";
     return `${c.identity}${tokens}${via}: ${c.calls} calls`;
   });

@@ -19,6 +19,8 @@ const GAP_MS = 24 * 60 * 60 * 1000;
 /** Permissions that long-running Firestore operations need beside the one that starts them: the caller polls the operation. */
 const LONG_RUNNING = new Set(["datastore.databases.export", "datastore.databases.import", "datastore.schemas.create", "datastore.schemas.update", "datastore.schemas.delete"]);
 const OPERATION_PERMISSIONS = ["datastore.operations.get", "datastore.operations.list"];
+/** Token subjects listed per chain: enough to recognise the workload; the count says how many there were. */
+const MAX_SUBJECTS = 5;
 
 /**
  * Granted vs used: which declared Firestore grants the audit logs show in use in a window,
@@ -170,7 +172,8 @@ function grantUsage(model: IamModel, attributor: UsageAttributor, g: DeclaredGra
     else {
       chains.set(key, {
         identity: a.identity,
-        tokenSubjects: attributor.subjectsOf(a.identity),
+        tokenSubjects: attributor.subjectsOf(a.identity).slice(0, MAX_SUBJECTS),
+        tokenSubjectCount: attributor.subjectsOf(a.identity).length,
         serviceAccount: a.link ? a.row.caller.toLowerCase() : "",
         impersonationAddress: a.link?.address ?? "",
         impersonationConstructPath: a.link?.constructPath ?? "",

@@ -34,8 +34,10 @@ export interface UnusedPermission {
 export interface UsageChain {
   /** The identity, e.g. `principal://…/subject/organization:acme:pipeline:firestore-deploy` or `serviceAccount:…`. */
   readonly identity: string;
-  /** The IdP token subjects seen exchanging for that identity (STS entries), if any. */
+  /** The first IdP token subjects (sorted, at most 5) seen exchanging for that identity in STS entries. */
   readonly tokenSubjects: string[];
+  /** How many distinct token subjects the STS entries show for it (a Buildkite sub names each commit). */
+  readonly tokenSubjectCount: number;
   /** The service account the identity acted as; empty when the identity holds the grant itself. */
   readonly serviceAccount: string;
   /** Terraform address of the binding that let the identity act as the service account; empty when none was needed. */
