@@ -1,16 +1,21 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing, TerraformStack } from "cdktf";
+import { Testing } from "cdktf";
 import { buildExamplesApp } from "../../examples/main";
 import { loadExamplesConfig } from "../../examples/config";
 
-/** The prod example stacks' cdk.tf.json texts (platform, airflow, buildkite, fastapi), by stack name. */
+/**
+ * The prod example stacks (platform, airflow, buildkite, fastapi) synthesized as cdktf does
+ * (app.synth(): manifest.json and cdk.tf.json with construct paths), by stack name.
+ */
 export function prodStackJson(): Map<string, string> {
   const config = loadExamplesConfig({});
   const app = buildExamplesApp(Testing.app(), { ...config, environments: config.environments.filter((e) => e.name === "prod") });
+  app.synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8"));
   const out = new Map<string, string>();
-  for (const child of app.node.children) if (child instanceof TerraformStack) out.set(child.node.id, Testing.synth(child));
+  for (const name of Object.keys(manifest.stacks).sort()) out.set(name, fs.readFileSync(path.join(app.outdir, manifest.stacks[name].synthesizedStackPath), "utf8"));
   return out;
 }
 
