@@ -15,6 +15,7 @@ export { AccessPath, AccessChain } from "./report/access-chains";
 export { ProjectAuditCoverage, AuditedService, AuditExport, AuditExclusion } from "./analysis/audit-coverage";
 export { DatabaseCopy, CopyReader } from "./analysis/export-copies";
 export * from "./report/access-report";
+export * from "./report/usage-report";
 export { FirestoreAccessLevel, FirestorePermissions } from "./gcp/firestore-access";
 export * from "./gcp/firestore-database";
 export * from "./gcp/firestore-custom-role";

@@ -22,8 +22,21 @@ interface Parsed {
   readonly values: { logs?: string[]; since?: string; until?: string; "emit-sql"?: boolean; dataset?: string; aggregates?: string; format?: string; out?: string };
 }
 
+/** `--logs A B C` (the shell expands a glob to several files) → `--logs A --logs B --logs C`, which parseArgs reads. */
+function expandLogs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let inLogs = false;
+  for (const a of argv) {
+    if (a === "--logs") inLogs = true;
+    else if (a.startsWith("-")) inLogs = false;
+    else if (inLogs && out[out.length - 1] !== "--logs") out.push("--logs");
+    out.push(a);
+  }
+  return out;
+}
+
 function parse(argv: readonly string[]): Parsed {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
+  const { values, positionals } = parseArgs({ args: expandLogs(argv), allowPositionals: true, strict: true, options: OPTIONS });
   const target = targetOf("usage", positionals);
   if (values.since === undefined || values.until === undefined) throw new Error("usage: --since and --until are required (ISO 8601, e.g. --since 2026-11-01T00:00:00Z --until 2026-12-01T00:00:00Z)");
   windowOf(values.since, values.until, "usage");
