@@ -23,7 +23,7 @@ interface Parsed {
 }
 
 /** `--logs A B C` (the shell expands a glob to several files) → `--logs A --logs B --logs C`, which parseArgs reads. */
-function expandLogs(argv: readonly string[]): string[] {
+export function expandLogs(argv: readonly string[]): string[] {
   const out: string[] = [];
   let inLogs = false;
   for (const a of argv) {
@@ -47,7 +47,7 @@ function parse(argv: readonly string[]): Parsed {
   return { target, values };
 }
 
-function readable(cwd: string, file: string, what: string): string {
+export function readableFile(cwd: string, file: string, what: string): string {
   const full = path.resolve(cwd, file);
   if (!fs.existsSync(full) || !fs.statSync(full).isFile()) throw new Error(`usage: ${what} ${file}: no such file`);
   return full;
@@ -70,7 +70,7 @@ function runSync(p: Parsed, io: CliIo, cwd: string): number | undefined {
   const format = checkFormat("usage", values.format, ["text", "markdown", "json"]);
   if (values.aggregates !== undefined) {
     const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, p.target));
-    const text = fs.readFileSync(readable(cwd, values.aggregates, "--aggregates"), "utf8");
+    const text = fs.readFileSync(readableFile(cwd, values.aggregates, "--aggregates"), "utf8");
     return print(UsageReport.fromAggregates(simulator, text, window), format, io, values.out, cwd);
   }
   return undefined;
@@ -98,7 +98,7 @@ export const usageCommand: Command = {
     const code = runSync(p, io, cwd);
     if (code !== undefined) return code;
     const format = checkFormat("usage", p.values.format, ["text", "markdown", "json"]);
-    const files = p.values.logs!.map((f) => readable(cwd, f, "--logs"));
+    const files = p.values.logs!.map((f) => readableFile(cwd, f, "--logs"));
     const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, p.target));
     const report = await UsageReport.fromLogFiles(simulator, files, { since: p.values.since!, until: p.values.until! });
     return print(report, format, io, p.values.out, cwd);

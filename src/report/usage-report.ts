@@ -293,3 +293,4 @@ function deniedOf(attributor: UsageAttributor, attributions: readonly Attributio
     }))
     .sort((a, b) => byText(a.database, b.database) || byText(a.caller, b.caller) || byText(a.permission, b.permission) || byText(a.origin, b.origin));
 }
+

@@ -94,4 +94,17 @@ describe("cdktf-firestore-identity usage", () => {
     expect(code).toBe(2);
     expect(err).toMatch(/gcloud\.yaml looks like YAML or CSV .* re-run with --format=json/);
   });
+
+  test("report --logs gives the access report a 'Used in the window' column", async () => {
+    const { code, out } = await run("report", synth, "--logs", "bq.json", "--since", SINCE, "--until", UNTIL);
+    expect(code).toBe(0);
+    expect(out).toContain("| External identity | Issuer | How it gets in | Service account | Firestore database | Role | What it can do | Stack | Used in the window |");
+    expect(out).toMatch(/\| roles\/datastore\.indexAdmin \| [^\n]* \| buildkite-prod \| used: datastore\.schemas\.create \(30\), datastore\.schemas\.list \(30\) \|/);
+    expect(out).toMatch(/\| roles\/datastore\.user \| [^\n]* \| airflow-prod \| used: datastore\.entities\.get \(120\), datastore\.entities\.list \(120\); READ would do \|/);
+    expect(out).toMatch(/\| roles\/datastore\.importExportAdmin \| [^\n]* \| buildkite-prod \| unused \|/);
+    // Without logs, the report is as before: no such column.
+    const plain = await run("report", synth);
+    expect(plain.code).toBe(0);
+    expect(plain.out).not.toContain("Used in the window");
+  });
 });
