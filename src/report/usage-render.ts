@@ -32,8 +32,9 @@ function unusedWords(g: GrantUsage): { unused: string[]; blind: string[] } {
 
 function chainWords(g: GrantUsage): string[] {
   return g.chains.map((c) => {
-    const more = c.tokenSubjectCount > c.tokenSubjects.length ? ` and ${c.tokenSubjectCount - c.tokenSubjects.length} more` : "";
-    const tokens = c.tokenSubjects.length > 0 ? ` [token sub ${c.tokenSubjects.join(", ")}${more}]` : "";
+    // One subject shows whose token it was; a Buildkite sub names each commit, so the rest is a count.
+    const more = c.tokenSubjectCount > 1 ? ` and ${c.tokenSubjectCount - 1} more` : "";
+    const tokens = c.tokenSubjects.length > 0 ? ` [token sub ${c.tokenSubjects[0]}${more}]` : "";
     const via = c.serviceAccount ? ` -> ${c.serviceAccount} via ${c.impersonationMember} (${c.impersonationAddress})` : "";
     return `${c.identity}${tokens}${via}: ${c.calls} calls`;
   });
@@ -62,11 +63,11 @@ export function usageText(r: UsageView): string {
       out.push("");
     }
   }
-  out.push(`Unexpected callers: ${r.unexpected.length === 0 ? "none" : ""}`);
+  out.push(`Unexpected callers:${r.unexpected.length === 0 ? " none" : ""}`);
   for (const u of r.unexpected) {
     out.push(`  ${u.environment}  ${u.database}  ${u.caller}${u.origin ? ` (for ${u.origin})` : ""}: ${u.permissions.join(", ")}, ${u.calls} calls, ${span(u.firstSeen, u.lastSeen)}`, `      ${u.reason}`);
   }
-  out.push(`Denied attempts: ${r.denied.length === 0 ? "none" : ""}`);
+  out.push(`Denied attempts:${r.denied.length === 0 ? " none" : ""}`);
   for (const d of r.denied) {
     out.push(`  ${d.environment}  ${d.database}  ${d.caller}${d.origin ? ` (for ${d.origin})` : ""}: ${d.permission}, ${d.calls} calls, ${span(d.firstSeen, d.lastSeen)}`);
     for (const m of d.missing) out.push(`      missing: ${m}`);

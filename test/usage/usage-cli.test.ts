@@ -35,7 +35,7 @@ describe("cdktf-firestore-identity usage", () => {
     expect(code).toBe(1);
     expect(out).toContain("prod  projects/acme-firestore-prod/databases/orders-prod");
     expect(out).toContain("UNUSED         roles/datastore.importExportAdmin");
-    expect(out).toContain("Unexpected callers: \n  prod  projects/acme-firestore-prod/databases/orders-prod  legacy-exporter@");
+    expect(out).toContain("Unexpected callers:\n  prod  projects/acme-firestore-prod/databases/orders-prod  legacy-exporter@");
   });
 
   test("--format json and markdown give the same report as the API; BigQuery rows give the same JSON", async () => {

@@ -183,6 +183,12 @@ describe("UsageReport over thirty days of prod", () => {
     expect(outside.summary.entries + outside.summary.outsideWindow).toBe(report.summary.entries);
   });
 
+  test("the README's example is the report of the fixture export, as it is today", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const block = /<!-- USAGE:example -->\n```\n([\s\S]*?)```\n<!-- \/USAGE:example -->/.exec(readme);
+    expect(block?.[1]).toBe(report.toText());
+  });
+
   test("Markdown and text name every grant by address, and the exit decision follows the findings", () => {
     const md = report.toMarkdown();
     expect(md).toContain("| Database | Role | Members | Status | Used in the window |");
