@@ -140,12 +140,16 @@ function accountOfName(name: string): string {
   return m ? m[1] : "";
 }
 
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
 /**
  * Timestamps as the shapes write them: RFC 3339 in LogEntry JSON; in bq's JSON output
  * `YYYY-MM-DD HH:MM:SS[.ffffff][ UTC]` or epoch seconds. Returned as ISO 8601 (UTC), or ""
  * when unreadable.
  */
 export function timeOf(value: unknown): string {
+  // RFC 3339 in UTC, as Cloud Logging writes it: cut to milliseconds without a Date (millions of entries).
+  if (typeof value === "string" && RFC3339_UTC.test(value)) return value.length === 20 ? `${value.slice(0, 19)}.000Z` : `${value.slice(0, 23).padEnd(23, "0")}Z`;
   if (typeof value === "number" || (typeof value === "string" && /^[0-9]+(\.[0-9]+)?(E[0-9]+)?$/i.test(value))) {
     const ms = Number(value) * 1000;
     return Number.isFinite(ms) ? new Date(ms).toISOString() : "";
