@@ -71,6 +71,17 @@ export function shapeOfElement(value: unknown): EntryShape | { refused: string }
 export function recordOfLogEntry(entry: any): AuditRecord | undefined {
   const p = entry?.protoPayload;
   if (!p || typeof p !== "object") return undefined;
+  return recordOf(entry, p, p.metadata, p.request);
+}
+
+/** A row of the BigQuery export (`bq query --format=json`) → record: the same AuditLog, its Struct fields as JSON strings. */
+export function recordOfBigQueryRow(row: any): AuditRecord | undefined {
+  const p = row?.protopayload_auditlog;
+  if (!p || typeof p !== "object") return undefined;
+  return recordOf(row, p, jsonField(p.metadataJson), jsonField(p.requestJson));
+}
+
+function recordOf(entry: any, p: any, metadata: any, request: any): AuditRecord {
   const auth = p.authenticationInfo ?? {};
   return {
     time: timeOf(entry.timestamp ?? entry.receiveTimestamp),
@@ -81,28 +92,8 @@ export function recordOfLogEntry(entry: any): AuditRecord | undefined {
     principalSubject: str(auth.principalSubject),
     delegation: delegationOf(auth.serviceAccountDelegationInfo),
     authorization: authorizationOf(p.authorizationInfo),
-    mappedPrincipal: str(p.metadata?.mapped_principal),
-    serviceAccount: str(entry.resource?.labels?.email_id) || accountOfName(str(p.request?.name)),
-    statusCode: Number(p.status?.code ?? 0) || 0,
-  };
-}
-
-/** A row of the BigQuery export (`bq query --format=json`) → record. */
-export function recordOfBigQueryRow(row: any): AuditRecord | undefined {
-  const p = row?.protopayload_auditlog;
-  if (!p || typeof p !== "object") return undefined;
-  const auth = p.authenticationInfo ?? {};
-  return {
-    time: timeOf(row.timestamp ?? row.receiveTimestamp),
-    service: str(p.serviceName),
-    method: str(p.methodName),
-    resourceName: str(p.resourceName),
-    principalEmail: str(auth.principalEmail),
-    principalSubject: str(auth.principalSubject),
-    delegation: delegationOf(auth.serviceAccountDelegationInfo),
-    authorization: authorizationOf(p.authorizationInfo),
-    mappedPrincipal: str(jsonField(p.metadataJson)?.mapped_principal),
-    serviceAccount: str(row.resource?.labels?.email_id) || accountOfName(str(jsonField(p.requestJson)?.name)),
+    mappedPrincipal: str(metadata?.mapped_principal),
+    serviceAccount: str(entry.resource?.labels?.email_id) || accountOfName(str(request?.name)),
     statusCode: Number(p.status?.code ?? 0) || 0,
   };
 }

@@ -7,6 +7,7 @@ import { SINCE, UNTIL, asBigQueryRows, asJsonLines, prodExport } from "../fixtur
 import { prodStackJson, writeSynthOutput } from "./support";
 
 let synth: string;
+let stacks: Map<string, string>;
 let logs: string;
 let rows: string;
 
@@ -18,7 +19,8 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 beforeAll(() => {
-  synth = writeSynthOutput(prodStackJson());
+  stacks = prodStackJson();
+  synth = writeSynthOutput(stacks);
   logs = fs.mkdtempSync(path.join(os.tmpdir(), "usage-cli-"));
   // The names a Cloud Storage sink writes: one file per hour, one entry per line (gzip'd here by hand).
   const entries = prodExport();
@@ -49,7 +51,6 @@ describe("cdktf-firestore-identity usage", () => {
 
   test("exits 0 when every grant is used as narrowly as granted and nobody unexpected called", async () => {
     // Only the Buildkite deployer's index work, and only its index grant declared: nothing to take away.
-    const stacks = prodStackJson();
     const buildkite = JSON.parse(stacks.get("buildkite-prod")!);
     for (const name of Object.keys(buildkite.resource.google_project_iam_member)) if (name.includes("importExportAdmin")) delete buildkite.resource.google_project_iam_member[name];
     const only = writeSynthOutput(new Map([["platform-prod", stacks.get("platform-prod")!], ["buildkite-prod", JSON.stringify(buildkite)]]));
