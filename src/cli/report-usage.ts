@@ -1,10 +1,9 @@
 import * as path from "path";
 import { parseArgs } from "util";
-import { AccessSimulator } from "../analysis/access-simulator";
 import { AccessReport } from "../report/access-report";
 import { UsageReport } from "../report/usage-report";
 import { COMMON_OPTIONS, CliIo, emit, targetOf } from "./io";
-import { expandLogs, readableFile } from "./usage";
+import { expandLogs, readableFile, simulatorOf } from "./usage";
 
 /**
  * `report … --logs FILE… --since ISO --until ISO`: the access report with a "Used in the
@@ -18,7 +17,7 @@ export async function reportWithUsage(argv: readonly string[], io: CliIo, cwd: s
   if (values.since === undefined || values.until === undefined) throw new Error("report --logs: --since and --until are required (ISO 8601)");
   const target = path.resolve(cwd, targetOf("report", positionals));
   const files = values.logs!.map((f) => readableFile(cwd, f, "--logs"));
-  const usage = await UsageReport.fromLogFiles(AccessSimulator.fromSynthOutput(target), files, { since: values.since, until: values.until });
+  const usage = await UsageReport.fromLogFiles(simulatorOf(cwd, target), files, { since: values.since, until: values.until });
   emit(io, AccessReport.fromSynthOutput(target).toMarkdown(usage), values.out, cwd);
   return 0;
 }

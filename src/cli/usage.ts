@@ -59,6 +59,14 @@ function print(report: UsageReport, format: string, io: CliIo, out: string | und
   return report.hasFindings ? 1 : 0;
 }
 
+/**
+ * The simulator of the stacks the logs are judged against. The one place the deployed values
+ * (`--state STACK=FILE`, `--project-number P=N`, issue 19) plug in once AccessSimulator takes them.
+ */
+export function simulatorOf(cwd: string, target: string): AccessSimulator {
+  return AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
+}
+
 /** The synchronous part: --emit-sql and --aggregates read no log files. */
 function runSync(p: Parsed, io: CliIo, cwd: string): number | undefined {
   const { values } = p;
@@ -69,7 +77,7 @@ function runSync(p: Parsed, io: CliIo, cwd: string): number | undefined {
   }
   const format = checkFormat("usage", values.format, ["text", "markdown", "json"]);
   if (values.aggregates !== undefined) {
-    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, p.target));
+    const simulator = simulatorOf(cwd, p.target);
     const text = fs.readFileSync(readableFile(cwd, values.aggregates, "--aggregates"), "utf8");
     return print(UsageReport.fromAggregates(simulator, text, window), format, io, values.out, cwd);
   }
@@ -99,7 +107,7 @@ export const usageCommand: Command = {
     if (code !== undefined) return code;
     const format = checkFormat("usage", p.values.format, ["text", "markdown", "json"]);
     const files = p.values.logs!.map((f) => readableFile(cwd, f, "--logs"));
-    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, p.target));
+    const simulator = simulatorOf(cwd, p.target);
     const report = await UsageReport.fromLogFiles(simulator, files, { since: p.values.since!, until: p.values.until! });
     return print(report, format, io, p.values.out, cwd);
   },

@@ -171,24 +171,30 @@ export async function* recordsOfFile(file: string, source: string = file): Async
   const reader = new ElementReader(source);
   const first = await firstCharacter(file);
   if (first === undefined) return;
-  if (first === "[") {
-    const splitter = new ArraySplitter(source);
-    for await (const chunk of textStream(file)) {
-      for (const text of splitter.feed(chunk as string)) {
-        splitter.count++;
-        const r = reader.read(parse(text, `element ${splitter.count}`, source), `element ${splitter.count}`);
-        if (r) yield r;
+  if (first !== "[" && first !== "{") refuseFirstCharacter(first, source);
+  const stream = textStream(file);
+  // A refusal or a consumer that stops early leaves no file open.
+  try {
+    if (first === "[") {
+      const splitter = new ArraySplitter(source);
+      for await (const chunk of stream) {
+        for (const text of splitter.feed(chunk as string)) {
+          splitter.count++;
+          const r = reader.read(parse(text, `element ${splitter.count}`, source), `element ${splitter.count}`);
+          if (r) yield r;
+        }
       }
+      splitter.finish();
+      return;
     }
-    splitter.finish();
-    return;
-  }
-  if (first !== "{") refuseFirstCharacter(first, source);
-  let line = 0;
-  for await (const text of readline.createInterface({ input: textStream(file), crlfDelay: Infinity })) {
-    line++;
-    if (text.length === 0 || (text.length < 3 && text.trim() === "")) continue;
-    const r = reader.read(parse(text, `line ${line}`, source), `line ${line}`);
-    if (r) yield r;
+    let line = 0;
+    for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+      line++;
+      if (text.length === 0 || (text.length < 3 && text.trim() === "")) continue;
+      const r = reader.read(parse(text, `line ${line}`, source), `line ${line}`);
+      if (r) yield r;
+    }
+  } finally {
+    stream.destroy();
   }
 }

@@ -4,7 +4,7 @@ import { GrantModel, IamModel } from "../analysis/iam-model";
 import { ParsedMember, describeFederatedMatch, parseMember, projectOfServiceAccount } from "../analysis/members";
 import { GET_ACCESS_TOKEN } from "../analysis/role-permissions";
 import { environmentOf } from "../guardrails/environment";
-import { AMBIGUOUS_METHOD_PERMISSIONS, ExchangeRow, FirestoreCallRow, Observations } from "./usage-observations";
+import { AMBIGUOUS_METHOD_PERMISSIONS, ExchangeRow, FirestoreCallRow, ImpersonationRow, Observations } from "./usage-observations";
 
 /**
  * The join: each aggregated Firestore permission check is credited to exactly one declared
@@ -93,6 +93,7 @@ function samePoolProject(a: string, b: string): boolean {
 export class UsageAttributor {
   private readonly grants: DeclaredGrant[];
   private readonly exchangesByPrincipal = new Map<string, ExchangeRow[]>();
+  private readonly minted = new Map<string, number>();
 
   constructor(
     private readonly simulator: AccessSimulator,
@@ -101,6 +102,31 @@ export class UsageAttributor {
   ) {
     this.grants = declaredGrants(model);
     for (const e of observations.exchanges) this.exchangesByPrincipal.set(e.mappedPrincipal, [...(this.exchangesByPrincipal.get(e.mappedPrincipal) ?? []), e]);
+    for (const i of observations.impersonations) {
+      if (!i.granted) continue;
+      const key = `${i.caller}\n${i.serviceAccount}`;
+      this.minted.set(key, (this.minted.get(key) ?? 0) + i.calls);
+    }
+  }
+
+  /** Tokens the caller minted for the account (GenerateAccessToken, SignJwt) in the window. */
+  public tokensMinted(caller: string, serviceAccount: string): number {
+    return this.minted.get(`${caller}\n${serviceAccount.toLowerCase()}`) ?? 0;
+  }
+
+  /**
+   * Tokens minted for an account that holds a declared Firestore grant, by a caller no
+   * declared binding lets impersonate it: the way in of a call the Firestore entries may
+   * show only as the account itself.
+   */
+  public undeclaredImpersonations(observations: Observations): Array<{ row: ImpersonationRow; grant: DeclaredGrant }> {
+    const out: Array<{ row: ImpersonationRow; grant: DeclaredGrant }> = [];
+    for (const row of observations.impersonations) {
+      if (!row.granted) continue;
+      const grant = this.grants.find((g) => g.model.members.some((m) => m.toLowerCase() === `serviceaccount:${row.serviceAccount}`));
+      if (grant && !this.impersonationLink(row.caller, row.serviceAccount)) out.push({ row, grant });
+    }
+    return out;
   }
 
   public get declared(): readonly DeclaredGrant[] {

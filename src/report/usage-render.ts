@@ -36,7 +36,8 @@ function chainWords(g: GrantUsage): string[] {
     const more = c.tokenSubjectCount > 1 ? ` and ${c.tokenSubjectCount - 1} more` : "";
     const tokens = c.tokenSubjects.length > 0 ? ` [token sub ${c.tokenSubjects[0]}${more}]` : "";
     const via = c.serviceAccount ? ` -> ${c.serviceAccount} via ${c.impersonationMember} (${c.impersonationAddress})` : "";
-    return `${c.identity}${tokens}${via}: ${c.calls} calls`;
+    const minted = c.serviceAccount ? `, ${c.tokensMinted} tokens minted` : "";
+    return `${c.identity}${tokens}${via}: ${c.calls} calls${minted}`;
   });
 }
 

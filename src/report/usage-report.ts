@@ -73,7 +73,7 @@ export class UsageReport {
     const attributions = observations.firestore.map((row) => attributor.attribute(row));
     this.summary = summaryOf(observations, window);
     this.grants = sortGrants(attributor.declared.map((g) => grantUsage(model, attributor, g, attributions)));
-    this.unexpected = unexpectedOf(attributor, attributions);
+    this.unexpected = [...unexpectedOf(attributor, attributions), ...undeclaredImpersonationsOf(attributor, observations)];
     this.denied = deniedOf(attributor, attributions);
   }
 
@@ -87,10 +87,12 @@ export class UsageReport {
     return sortEnvironments([...this.grants, ...this.unexpected, ...this.denied].map((x) => x.environment));
   }
 
+  /** Plain text for a terminal: the coverage, then per environment and database each grant, then unexpected callers and denied attempts. */
   public toText(): string {
     return usageText(this);
   }
 
+  /** Markdown for a review: the coverage, a table of grants per environment ("Used in the window"), unexpected callers, denied attempts. */
   public toMarkdown(): string {
     return usageMarkdown(this);
   }
@@ -179,6 +181,7 @@ function grantUsage(model: IamModel, attributor: UsageAttributor, g: DeclaredGra
         impersonationConstructPath: a.link?.constructPath ?? "",
         impersonationMember: a.link?.member ?? "",
         calls: a.row.calls,
+        tokensMinted: a.link ? attributor.tokensMinted(a.identity, a.row.caller) : 0,
       });
     }
   }
@@ -294,3 +297,16 @@ function deniedOf(attributor: UsageAttributor, attributions: readonly Attributio
     .sort((a, b) => byText(a.database, b.database) || byText(a.caller, b.caller) || byText(a.permission, b.permission) || byText(a.origin, b.origin));
 }
 
+function undeclaredImpersonationsOf(attributor: UsageAttributor, observations: Observations): UnexpectedCaller[] {
+  return attributor.undeclaredImpersonations(observations).map(({ row, grant }) => ({
+    environment: grant.environment,
+    database: grant.database,
+    caller: row.caller,
+    origin: "",
+    permissions: ["iam.serviceAccounts.getAccessToken"],
+    calls: row.calls,
+    firstSeen: row.first,
+    lastSeen: row.last,
+    reason: `${row.caller} minted tokens for ${row.serviceAccount} (${row.method}), which holds ${grant.model.role} on ${grant.database}, and no declared binding lets it impersonate that account`,
+  }));
+}

@@ -45,7 +45,10 @@ export interface UsageChain {
   readonly impersonationConstructPath: string;
   /** The principal or principal set of that binding the identity matched. */
   readonly impersonationMember: string;
+  /** Firestore calls made through this chain. */
   readonly calls: number;
+  /** Tokens the identity minted for the service account in the window (IAM credentials GenerateAccessToken/SignJwt entries). */
+  readonly tokensMinted: number;
 }
 
 /** One declared Firestore grant and what the window shows of it. */
@@ -76,7 +79,7 @@ export interface GrantUsage {
   readonly notes: string[];
 }
 
-/** Firestore calls no declared chain explains. */
+/** Firestore calls no declared chain explains, or tokens minted for an account through no declared binding. */
 export interface UnexpectedCaller {
   readonly environment: string;
   readonly database: string;

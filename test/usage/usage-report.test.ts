@@ -18,6 +18,7 @@ import {
   asJsonArray,
   asJsonLines,
   firestoreEntry,
+  generateAccessTokenEntry,
   prodExport,
 } from "../fixtures/audit-logs";
 import { prodStackJson, writeSynthOutput } from "./support";
@@ -61,6 +62,7 @@ describe("UsageReport over thirty days of prod", () => {
     expect(g.chains[0].impersonationAddress).toMatch(/^google_service_account_iam_member\.deployer_impersonation-buildkite-prod/);
     // The STS entries name the token subjects that exchanged: one per commit.
     expect(g.chains[0].tokenSubjectCount).toBe(30);
+    expect(g.chains[0].tokensMinted).toBe(30);
     expect(g.chains[0].tokenSubjects[0]).toMatch(/^organization:acme:pipeline:firestore-deploy:ref:refs\/heads\/main:commit:/);
   });
 
@@ -101,6 +103,17 @@ describe("UsageReport over thirty days of prod", () => {
     ]);
     // Control: the Airflow workers run the same query through their declared grant.
     expect(report.unexpected.map((u) => u.caller)).not.toContain(AIRFLOW_WORKERS);
+  });
+
+  test("tokens minted for a granted account through no declared binding are unexpected; the pipeline's are not", () => {
+    // A person minting the deployer's tokens by hand (a Token Creator grant made in the console).
+    const stranger = "mallory@acme.example";
+    const r = UsageReport.fromLogs(simulator, [asJsonLines([...entries, generateAccessTokenEntry("2026-11-12T03:00:00Z", stranger, BUILDKITE_DEPLOYER)])], window);
+    const minted = r.unexpected.filter((u) => u.permissions.includes("iam.serviceAccounts.getAccessToken"));
+    expect(minted).toHaveLength(1);
+    expect(minted[0]).toMatchObject({ caller: stranger, calls: 1, database: DATABASE, environment: "prod" });
+    expect(minted[0].reason).toContain(`minted tokens for ${BUILDKITE_DEPLOYER} (GenerateAccessToken)`);
+    expect(report.unexpected.filter((u) => u.permissions.includes("iam.serviceAccounts.getAccessToken"))).toEqual([]);
   });
 
   test("a denied attempt shows the grant the simulator finds missing; the same account's allowed calls are credited", () => {
