@@ -1,3 +1,4 @@
+import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
 import { IamModel } from "../analysis/iam-model";
 
 /**
@@ -36,7 +37,28 @@ export function unobservableReason(model: IamModel, project: string, logType: st
     const where = logs.find(({ l }) => l.exemptedMembers.map(lower).includes(lower(exempted[0])))!.c;
     return `${exempted.join(", ")} ${exempted.length === 1 ? "is" : "are"} exempted from ${logType} logs (${where.stack.name} ${where.resource.address})`;
   }
-  return "";
+  return exclusionReason(coverageOf(model).find((c) => c.project === project), members);
+}
+
+const coverages = new WeakMap<IamModel, ProjectAuditCoverage[]>();
+
+function coverageOf(model: IamModel): ProjectAuditCoverage[] {
+  let c = coverages.get(model);
+  if (!c) coverages.set(model, (c = auditCoverage(model.stacks)));
+  return c;
+}
+
+/**
+ * An exclusion on the project's audit sinks (or its _Default sink) whose filter names
+ * Firestore, its Data Access log or one of the members may have kept the entries out of what
+ * was read: the filter is Logging's to evaluate, so the report does not guess which entries.
+ */
+function exclusionReason(coverage: ProjectAuditCoverage | undefined, members: readonly string[]): string {
+  if (!coverage) return "";
+  const names = ["firestore.googleapis.com", "datastore.googleapis.com", "data_access", ...members.map((m) => m.replace(/^[a-zA-Z]+:/, "").toLowerCase())];
+  const exclusions = [...coverage.exports.flatMap((e) => e.exclusions.map((x) => ({ x, where: `sink ${e.sink} (${e.stack})` }))), ...coverage.defaultSinkExclusions.map((x) => ({ x, where: "the _Default sink" }))];
+  const hit = exclusions.find(({ x }) => names.some((n) => x.filter.toLowerCase().includes(n)));
+  return hit ? `${hit.where} excludes entries matching \`${hit.x.filter}\`, which may include these` : "";
 }
 
 /** Operations Firestore does not log entry by entry, named where a grant's permissions meet them. */

@@ -145,6 +145,16 @@ describe("UsageReport over thirty days of prod", () => {
     expect(grant(report, "roles/datastore.user", ORDERS_API).status).toBe(GrantUsageStatus.UNUSED);
   });
 
+  test("a sink exclusion that names the caller gives 'not observable' too", () => {
+    const platform = JSON.parse(stacks.get("platform-prod")!);
+    const sink = Object.values<any>(platform.resource.google_logging_project_sink)[0];
+    sink.exclusions = [{ name: "quiet-runtime", description: "the runtime's reads are too many", filter: `protoPayload.authenticationInfo.principalEmail="${ORDERS_API}"` }];
+    const excluded = AccessSimulator.fromSynthOutput(writeSynthOutput(new Map([...stacks, ["platform-prod", JSON.stringify(platform)]])));
+    const g = grant(UsageReport.fromLogs(excluded, [asJsonLines(entries)], window), "roles/datastore.user", ORDERS_API);
+    expect(g.status).toBe(GrantUsageStatus.NOT_OBSERVABLE);
+    expect(g.unused.find((u) => u.permission === "datastore.entities.get")!.reason).toMatch(/^sink .* excludes entries matching `protoPayload\.authenticationInfo\.principalEmail="orders-api@/);
+  });
+
   test("the three input shapes, and a gzip'd file streamed, give the same report", async () => {
     const json = report.toJson();
     expect(UsageReport.fromLogs(simulator, [asJsonArray(entries)], window).toJson()).toBe(json);
