@@ -43,7 +43,7 @@ export function usageSql(dataset: string, window: Window): string {
   // The last shard that can hold an entry before --until (exclusive).
   const lastDay = day(new Date(window.until.getTime() - 1));
   return `-- Firestore usage for cdktf-firestore-identity usage --aggregates, ${since} to ${until}.
--- Run: bq query --use_legacy_sql=false --format=json --max_rows=1000000 < usage.sql > aggregates.json
+-- Run: bq query --use_legacy_sql=false --format=json --max_rows=1000000 "$(cat usage.sql)" > aggregates.json
 WITH entries AS (
   SELECT
     timestamp,
