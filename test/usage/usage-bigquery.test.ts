@@ -3,7 +3,7 @@ import { AccessSimulator } from "../../src";
 import { UsageReport } from "../../src/report/usage-report";
 import { EXPORT_COLUMNS, usageSql } from "../../src/report/usage-sql";
 import { SINCE, UNTIL, asJsonLines, prodExport, toBigQueryRow } from "../fixtures/audit-logs";
-import { prodStackJson, writeSynthOutput } from "./support";
+import { prodStackJson, removeTemporaryDirs, writeSynthOutput } from "./support";
 
 const window = { since: SINCE, until: UNTIL };
 const sql = usageSql("acme-audit.firestore_audit", { since: new Date(SINCE), until: new Date(UNTIL) });
@@ -64,6 +64,7 @@ describe("the BigQuery path", () => {
     simulator = AccessSimulator.fromSynthOutput(writeSynthOutput(prodStackJson()));
     entries = prodExport();
   });
+  afterAll(removeTemporaryDirs);
 
   test("the aggregate rows of the fixture export give the same findings as streaming the entries", () => {
     const streamed = UsageReport.fromLogs(simulator, [asJsonLines(entries)], window);

@@ -1,10 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { main, runCli } from "../../src/cli/main";
 import { SINCE, UNTIL, asBigQueryRows, asJsonLines, prodExport } from "../fixtures/audit-logs";
-import { prodStackJson, writeSynthOutput } from "./support";
+import { prodStackJson, removeTemporaryDirs, temporaryDir, writeSynthOutput } from "./support";
 
 let synth: string;
 let stacks: Map<string, string>;
@@ -21,7 +20,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 beforeAll(() => {
   stacks = prodStackJson();
   synth = writeSynthOutput(stacks);
-  logs = fs.mkdtempSync(path.join(os.tmpdir(), "usage-cli-"));
+  logs = temporaryDir("usage-cli-");
   // The names a Cloud Storage sink writes: one file per hour, one entry per line (gzip'd here by hand).
   const entries = prodExport();
   fs.writeFileSync(path.join(logs, "00:00:00_00:59:59_S0.json.gz"), zlib.gzipSync(asJsonLines(entries.slice(0, 100))));
@@ -29,6 +28,7 @@ beforeAll(() => {
   rows = path.join(logs, "bq.json");
   fs.writeFileSync(rows, asBigQueryRows(entries));
 });
+afterAll(removeTemporaryDirs);
 
 describe("cdktf-firestore-identity usage", () => {
   test("streams the sink's files and exits 1 on unused grants and unexpected callers", async () => {

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { AccessSimulator } from "../../src";
@@ -21,7 +20,7 @@ import {
   generateAccessTokenEntry,
   prodExport,
 } from "../fixtures/audit-logs";
-import { prodStackJson, writeSynthOutput } from "./support";
+import { prodStackJson, removeTemporaryDirs, temporaryDir, writeSynthOutput } from "./support";
 
 const window = { since: SINCE, until: UNTIL };
 let stacks: Map<string, string>;
@@ -35,6 +34,7 @@ beforeAll(() => {
   entries = prodExport();
   report = UsageReport.fromLogs(simulator, [asJsonLines(entries)], window);
 });
+afterAll(removeTemporaryDirs);
 
 function grant(r: UsageReport, role: string, account: string): GrantUsage {
   const found = r.grants.filter((g) => g.role === role && g.members.includes(`serviceAccount:${account}`));
@@ -159,7 +159,7 @@ describe("UsageReport over thirty days of prod", () => {
     const json = report.toJson();
     expect(UsageReport.fromLogs(simulator, [asJsonArray(entries)], window).toJson()).toBe(json);
     expect(UsageReport.fromLogs(simulator, [asBigQueryRows(entries)], window).toJson()).toBe(json);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "usage-logs-"));
+    const dir = temporaryDir("usage-logs-");
     const files = {
       array: path.join(dir, "gcloud.json"),
       lines: path.join(dir, "14:00:00_14:59:59_S0.json.gz"),
@@ -239,7 +239,7 @@ describe("log shapes refused by name", () => {
   });
 
   test("a truncated JSON array file is an error, not a shorter report", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "usage-cut-")), "cut.json");
+    const file = path.join(temporaryDir("usage-cut-"), "cut.json");
     fs.writeFileSync(file, asJsonArray(entries).slice(0, 5000));
     await expect(UsageReport.fromLogFiles(simulator, [file], window)).rejects.toThrow(/ends inside its JSON array/);
   });
