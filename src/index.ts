@@ -17,6 +17,7 @@ export { EscalationPath } from "./report/escalation-paths";
 export { ProjectAuditCoverage, AuditedService, AuditExport, AuditExclusion } from "./analysis/audit-coverage";
 export { DatabaseCopy, CopyReader } from "./analysis/export-copies";
 export * from "./report/access-report";
+export * from "./report/usage-report";
 export { FirestoreAccessLevel, FirestorePermissions } from "./gcp/firestore-access";
 export * from "./gcp/firestore-database";
 export * from "./gcp/firestore-custom-role";

@@ -256,6 +256,11 @@ export class AccessSimulator {
 
   private constructor(private readonly model: IamModel) {}
 
+  /** @internal The model the simulator reads: the usage report lists declared grants and audit configs from it. */
+  public get _iamModel(): IamModel {
+    return this.model;
+  }
+
   /** Allowed, denied or unknown, with every chain that allows it or where each candidate stopped. */
   public explain(request: AccessRequest, options: ExplainOptions = {}): AccessExplanation {
     request = resolveRequestSubjects(this.model, request, "AccessSimulator.explain");

@@ -26,6 +26,8 @@ export interface Command {
   readonly usage: string;
   readonly help: string;
   run(argv: readonly string[], io: CliIo, cwd: string): number;
+  /** For a command that streams files: the same, asynchronously (runCli prefers it). */
+  runAsync?(argv: readonly string[], io: CliIo, cwd: string): Promise<number>;
 }
 
 export function emit(io: CliIo, text: string, out: string | undefined, cwd: string): void {

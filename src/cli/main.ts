@@ -2,11 +2,12 @@ import { checkCommand } from "./check";
 import { explainCommand } from "./explain";
 import { CliIo, Command } from "./io";
 import { reportCommand } from "./report";
+import { usageCommand } from "./usage";
 
 export { CliIo } from "./io";
 
 /** Every subcommand, in the order the usage lists them; a new command is one file and one line here. */
-const COMMANDS: readonly Command[] = [checkCommand, reportCommand, explainCommand];
+const COMMANDS: readonly Command[] = [checkCommand, reportCommand, explainCommand, usageCommand];
 
 const USAGE = `Usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join("\n")}\n\n${COMMANDS.map((c) => c.help).join("\n")}\n`;
 
@@ -48,3 +49,18 @@ const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
+
+/**
+ * What the bin runs: main, except that a command that streams its input (usage --logs)
+ * runs asynchronously. Same exit codes.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo, cwd: string = process.cwd()): Promise<number> {
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  if (!command?.runAsync || argv.includes("--help") || argv.includes("-h")) return main(argv, io, cwd);
+  try {
+    return await command.runAsync(argv.slice(1), io, cwd);
+  } catch (e) {
+    io.stderr(`cdktf-firestore-identity: ${(e as Error).message}\n${(e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? `\n${USAGE}` : ""}`);
+    return 2;
+  }
+}

@@ -4,6 +4,8 @@ import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { EscalationPath, allEscalationPaths } from "./escalation-paths";
 import { markdown } from "./render";
+import { usedInWindow } from "./usage-in-access-report";
+import { UsageReport } from "./usage-report";
 
 /**
  * Who can reach which Firestore database, read from synthesized Terraform JSON: external
@@ -35,9 +37,13 @@ export class AccessReport {
     return sortEnvironments(this.chains.map((c) => c.environment));
   }
 
-  /** Markdown: per environment a table and a Mermaid diagram, then escalation paths, the copies of the data and the audit coverage per project. */
-  public toMarkdown(): string {
-    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations);
+  /**
+   * Markdown: per environment a table and a Mermaid diagram, then escalation paths, the copies
+   * of the data and the audit coverage per project. Given a usage report of the same stacks, the
+   * table gains a "Used in the window" column.
+   */
+  public toMarkdown(usage?: UsageReport): string {
+    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations, usage ? (c) => usedInWindow(usage, c) : undefined);
   }
 
   /** JSON for tools: `{ "chains": [...], "escalations": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */

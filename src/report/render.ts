@@ -144,17 +144,26 @@ export function escalationsMarkdown(paths: readonly EscalationPath[]): string[] 
 }
 
 /** Per environment: a Markdown table of the chains and the same chains as a Mermaid diagram; then escalation paths, copies and audit coverage. */
-export function markdown(chains: readonly AccessChain[], coverage: readonly ProjectAuditCoverage[] = [], copies: readonly DatabaseCopy[] = [], escalations: readonly EscalationPath[] = []): string {
+export function markdown(
+  chains: readonly AccessChain[],
+  coverage: readonly ProjectAuditCoverage[] = [],
+  copies: readonly DatabaseCopy[] = [],
+  escalations: readonly EscalationPath[] = [],
+  /** When logs were read: what the window shows of each chain's grant (the "Used in the window" column). */
+  usedInWindow?: (chain: AccessChain) => string,
+): string {
   const out = ["# Firestore access report", ""];
   const envs = sortEnvironments(chains.map((c) => c.environment));
   if (envs.length === 0) out.push("No Firestore grants found.", "");
   for (const env of envs) {
     const rows = chains.filter((c) => c.environment === env);
     out.push(`## ${env}`, "");
-    out.push("| External identity | Issuer | How it gets in | Service account | Firestore database | Role | What it can do | Stack |");
-    out.push("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    const used = usedInWindow ? " Used in the window |" : "";
+    out.push(`| External identity | Issuer | How it gets in | Service account | Firestore database | Role | What it can do | Stack |${used}`);
+    out.push(`| --- | --- | --- | --- | --- | --- | --- | --- |${usedInWindow ? " --- |" : ""}`);
     for (const c of rows) {
-      out.push(`| ${[c.identity, c.issuer, c.accessPath, c.serviceAccount, databaseLabel(c.database), c.role, c.canDo, c.stack].map(cell).join(" | ")} |`);
+      const cells = [c.identity, c.issuer, c.accessPath, c.serviceAccount, databaseLabel(c.database), c.role, c.canDo, c.stack, ...(usedInWindow ? [usedInWindow(c)] : [])];
+      out.push(`| ${cells.map(cell).join(" | ")} |`);
     }
     out.push("", "```mermaid", mermaid(rows), "```", "");
   }
