@@ -28,4 +28,4 @@ export * from "./entra/entra-app-registration";
 export * from "./entra/client-secret";
 export * from "./entra/airflow-login";
 export * from "./entra/fastapi-api";
-export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind } from "./analysis/access-simulator";
+export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind, SimulatorOptions } from "./analysis/access-simulator";

@@ -9,6 +9,19 @@
 /** Raw Terraform JSON value. */
 export type Json = any;
 
+/**
+ * What is deployed, as a stack sees it: the values its state or plan holds (any object with
+ * valueOf: src/deployed's readers are one), and the facts every stack of the load shares.
+ */
+export interface StackDeployment {
+  readonly values?: { valueOf(address: string, attribute: string): unknown };
+  readonly facts: {
+    numberOf(projectId: string): string | undefined;
+    projectId(project: string): string;
+    serviceAccountEmail(idOrEmail: string): string;
+  };
+}
+
 export interface TfResource {
   /** "resource" or "data". */
   readonly mode: "resource" | "data";
@@ -61,8 +74,14 @@ export class StackModel {
    * @param name stack name (cdktf.out/manifest.json key, or the stack's construct id)
    * @param json the parsed cdk.tf.json
    * @param file where the JSON came from, relative to cdktf.out (for SARIF locations)
+   * @param deployed what its state or plan says, when given: references resolve to it
    */
-  constructor(public readonly name: string, public readonly json: Json, public readonly file: string = `stacks/${name}/cdk.tf.json`) {
+  constructor(
+    public readonly name: string,
+    public readonly json: Json,
+    public readonly file: string = `stacks/${name}/cdk.tf.json`,
+    public readonly deployed?: StackDeployment,
+  ) {
     const all: TfResource[] = [];
     collect(all, "resource", json?.resource);
     collect(all, "data", json?.data);
@@ -128,6 +147,10 @@ export class StackModel {
   private attributeOf(address: string, type: string, attr: string): string | undefined {
     const resource = this.byAddress(address);
     if (!resource) return undefined;
+    // What apply made wins over what the configuration lets us guess.
+    const live = this.deployed?.values?.valueOf(address, attr);
+    if (typeof live === "string" && live !== "") return live;
+    if (typeof live === "number" || typeof live === "boolean") return String(live);
     const own = resource.config[attr];
     if (typeof own === "string" && own !== "") return this.resolve(own);
     const derive = DERIVED_ATTRIBUTES[type]?.[attr];
@@ -189,8 +212,8 @@ const DERIVED_ATTRIBUTES: { [type: string]: { [attr: string]: Deriver } } = {
   },
   google_project: {
     project_id: (c) => c.project_id,
-    // As in pool names: the id stands in for the number apply will know.
-    number: (c) => c.project_id,
+    // As in pool names: the id stands in for the number apply will know, unless the number was given.
+    number: (c, s) => (typeof c.project_id === "string" ? s.deployed?.facts.numberOf(c.project_id) ?? c.project_id : undefined),
     id: (c) => (typeof c.project_id === "string" ? `projects/${c.project_id}` : undefined),
   },
   google_storage_bucket: { id: (c) => c.name, url: (c) => (typeof c.name === "string" ? `gs://${c.name}` : undefined) },

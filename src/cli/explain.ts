@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { AccessDecision, AccessSimulator } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
+import { DEPLOYED_HELP, DEPLOYED_OPTIONS, DEPLOYED_USAGE, readDeployedOptions } from "./deployed-options";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
@@ -11,13 +12,15 @@ export const explainCommand: Command = {
   name: "explain",
   usage: `cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL... | --no-groups])
                                    --database projects/P/databases/D (--permission P | --access LEVEL)
-                                   [--time ISO-8601] [--format text|json]`,
+                                   [--time ISO-8601] [--format text|json]
+                                   ${DEPLOYED_USAGE}`,
   help: `explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
          BACKUP_ADMIN) on the database, with every chain or where each one stopped.
          A member's Google groups are IAM's to know: name them with --group, or say
          --no-groups; otherwise a group binding makes the answer unknown.
-         Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.`,
+         Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.
+         ${DEPLOYED_HELP}`,
   run(argv: readonly string[], io: CliIo, cwd: string): number {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -25,6 +28,7 @@ export const explainCommand: Command = {
       strict: true,
       options: {
         ...COMMON_OPTIONS,
+        ...DEPLOYED_OPTIONS,
         token: { type: "string" },
         member: { type: "string" },
         group: { type: "string", multiple: true },
@@ -50,7 +54,7 @@ export const explainCommand: Command = {
     if (values.access !== undefined && !(Object.values(FirestoreAccessLevel) as string[]).includes(values.access)) {
       throw new Error(`explain: --access must be one of ${Object.values(FirestoreAccessLevel).join(", ")}, not ${values.access}`);
     }
-    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
+    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target), readDeployedOptions(values, cwd));
     const answer = simulator.explain({
       token,
       member: values.member,

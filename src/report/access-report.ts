@@ -1,5 +1,6 @@
 import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
 import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
+import { SimulatorOptions, applyDeployed } from "../analysis/deployed-values";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { markdown } from "./render";
@@ -12,9 +13,9 @@ import { markdown } from "./render";
  * (`${google_service_account.x.email}`) are resolved into readable names.
  */
 export class AccessReport {
-  /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
-  public static fromSynthOutput(directory: string): AccessReport {
-    const stacks = loadSynthOutput(directory);
+  /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file; with states and project numbers, names resolve to what is deployed. */
+  public static fromSynthOutput(directory: string, options?: SimulatorOptions): AccessReport {
+    const stacks = applyDeployed(loadSynthOutput(directory), options);
     return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks));
   }
 
