@@ -29,3 +29,5 @@ export * from "./entra/client-secret";
 export * from "./entra/airflow-login";
 export * from "./entra/fastapi-api";
 export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind, SimulatorOptions } from "./analysis/access-simulator";
+export { IamDriftReport, IamDriftFinding, IamDriftKind, DeployedOptions } from "./report/iam-drift-report";
+export { DeployedEnvironment } from "./report/deployed-section";

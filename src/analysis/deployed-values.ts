@@ -82,6 +82,14 @@ export function withStateSources(options: SimulatorOptions, sources: { readonly 
   return options;
 }
 
+/** The same options with more fields (policies, logs...), still naming their states' files. */
+export function extendOptions<T extends SimulatorOptions>(options: SimulatorOptions, more: Omit<T, keyof SimulatorOptions>): T {
+  const out = { ...options, ...more } as T;
+  const sources = SOURCES.get(options);
+  if (sources) SOURCES.set(out, sources);
+  return out;
+}
+
 function stringMap(value: unknown, what: string): Array<[string, string]> {
   if (value === undefined) return [];
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be an object of strings, got ${JSON.stringify(value)?.slice(0, 60)}`);

@@ -39,6 +39,7 @@ export interface TfResource {
 }
 
 const REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}/g;
+const JSONENCODE_LITERAL = /\$\{jsonencode\("([^"\\$%]*)"\)\}/g;
 const DATA_REFERENCE = /\$\{data\.([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}/g;
 
 /** First element of a nested block: cdktf writes single blocks as objects, hand-written JSON often as one-element arrays. */
@@ -139,7 +140,9 @@ export class StackModel {
     this.resolved.set(value, value);
     const out = value
       .replace(DATA_REFERENCE, (whole, type, name, attr) => this.attributeOf(`data.${type}.${name}`, type, attr) ?? whole)
-      .replace(REFERENCE, (whole, type, name, attr) => this.attributeOf(`${type}.${name}`, type, attr) ?? whole);
+      .replace(REFERENCE, (whole, type, name, attr) => this.attributeOf(`${type}.${name}`, type, attr) ?? whole)
+      // jsonencode of a string with nothing left to fill in is that string quoted (how conditions quote a resolved name).
+      .replace(JSONENCODE_LITERAL, (_whole, text: string) => JSON.stringify(text));
     this.resolved.set(value, out);
     return out;
   }

@@ -20,6 +20,33 @@ export const DEPLOYED_HELP = `--state STACK=FILE names a stack's Terraform state
          terraform show -json of its state or saved plan; --project-number PROJECT=NUMBER
          gives a project's number. References resolve to what is deployed.`;
 
+/** `--policy RESOURCE=FILE` (repeatable) and `--assets FILE`: live IAM policies, for drift and the report's Deployed section. */
+export const POLICY_OPTIONS = {
+  policy: { type: "string", multiple: true },
+  assets: { type: "string" },
+} as const;
+
+export const POLICY_USAGE = "[--policy RESOURCE=FILE...] [--assets FILE]";
+
+/** Reads the live policies the options name; `sourceOf` names the file a resource's policy came from, for messages. */
+export function readPolicyOptions(
+  values: { readonly policy?: readonly string[]; readonly assets?: string },
+  cwd: string,
+): { policies: { [resource: string]: string }; assets?: string; sourceOf: (resource: string) => string } {
+  const policies: { [resource: string]: string } = {};
+  const files: { [resource: string]: string } = {};
+  for (const [resource, file] of pairs("policy", values.policy, "RESOURCE=FILE, e.g. projects/acme-prod=policy.json")) {
+    if (policies[resource] !== undefined) throw new Error(`--policy ${resource}=${file}: ${resource} already has a policy (${files[resource]})`);
+    policies[resource] = readText(path.resolve(cwd, file), `--policy ${resource}=${file}`, MAX_POLICY_BYTES);
+    files[resource] = file;
+  }
+  const assets = values.assets === undefined ? undefined : readText(path.resolve(cwd, values.assets), `--assets ${values.assets}`, MAX_POLICY_BYTES);
+  return { policies, assets, sourceOf: (resource) => (resource === "assets" ? values.assets ?? "assets" : files[resource] ?? resource) };
+}
+
+/** Largest policy or asset export read: an organization's export runs to hundreds of megabytes. */
+const MAX_POLICY_BYTES = 1024 * 2 ** 20;
+
 /** Largest state read: a state is bigger than its configuration, a few times at most. */
 const MAX_STATE_BYTES = 512 * 2 ** 20;
 
@@ -41,7 +68,7 @@ export function readDeployedOptions(values: { readonly state?: readonly string[]
   const sources: { [stack: string]: string } = {};
   for (const [stack, file] of pairs("state", values.state, "STACK=FILE, e.g. platform-prod=platform-prod.tfstate")) {
     if (states[stack] !== undefined) throw new Error(`--state ${stack}=${file}: stack ${stack} already has a state (${sources[stack]})`);
-    states[stack] = readText(path.resolve(cwd, file), `--state ${stack}=${file}`);
+    states[stack] = readText(path.resolve(cwd, file), `--state ${stack}=${file}`, MAX_STATE_BYTES);
     sources[stack] = file;
   }
   const projectNumbers: { [projectId: string]: string } = {};
@@ -53,7 +80,7 @@ export function readDeployedOptions(values: { readonly state?: readonly string[]
   return withStateSources({ states, projectNumbers }, sources);
 }
 
-function readText(file: string, label: string): string {
+function readText(file: string, label: string, max: number): string {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -61,6 +88,6 @@ function readText(file: string, label: string): string {
     throw new Error(`${label}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (!stat.isFile()) throw new Error(`${label}: not a regular file`);
-  if (stat.size > MAX_STATE_BYTES) throw new Error(`${label}: ${stat.size} bytes, more than this reader takes (${MAX_STATE_BYTES})`);
+  if (stat.size > max) throw new Error(`${label}: ${stat.size} bytes, more than this reader takes (${max})`);
   return fs.readFileSync(file, "utf8");
 }

@@ -1,8 +1,10 @@
 import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
 import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
-import { SimulatorOptions, applyDeployed } from "../analysis/deployed-values";
+import { applyDeployed } from "../analysis/deployed-values";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
+import { DeployedEnvironment, deployedMarkdown, deployedSection } from "./deployed-section";
+import { DeployedOptions } from "./iam-drift";
 import { markdown } from "./render";
 
 /**
@@ -13,10 +15,16 @@ import { markdown } from "./render";
  * (`${google_service_account.x.email}`) are resolved into readable names.
  */
 export class AccessReport {
-  /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file; with states and project numbers, names resolve to what is deployed. */
-  public static fromSynthOutput(directory: string, options?: SimulatorOptions): AccessReport {
+  /**
+   * Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. With states and
+   * project numbers, names resolve to what is deployed; with states or live policies, the
+   * report gains a "Deployed" section: per environment, what the live policies add to or
+   * remove from the declared access.
+   */
+  public static fromSynthOutput(directory: string, options?: DeployedOptions): AccessReport {
     const stacks = applyDeployed(loadSynthOutput(directory), options);
-    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks));
+    const deployed = options === undefined ? [] : deployedSection(stacks, options);
+    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks), deployed);
   }
 
   private constructor(
@@ -25,6 +33,8 @@ export class AccessReport {
     public readonly auditCoverage: ProjectAuditCoverage[],
     /** Buckets holding exports of a database (copies of its data), each with who can read it. */
     public readonly copies: DatabaseCopy[],
+    /** What is deployed, per environment, when states or live policies were given; else empty. */
+    public readonly deployed: DeployedEnvironment[] = [],
   ) {}
 
   /** Environments with at least one chain, in deployment order. */
@@ -34,11 +44,13 @@ export class AccessReport {
 
   /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data and the audit coverage per project. */
   public toMarkdown(): string {
-    return markdown(this.chains, this.auditCoverage, this.copies);
+    const deployed = deployedMarkdown(this.deployed);
+    return markdown(this.chains, this.auditCoverage, this.copies) + (deployed ? `\n${deployed}` : "");
   }
 
-  /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
+  /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }` (and `"deployed"` when given), deterministic order. */
   public toJson(): string {
-    return JSON.stringify({ chains: this.chains, copies: this.copies, auditCoverage: this.auditCoverage }, null, 2) + "\n";
+    const deployed = this.deployed.length > 0 ? { deployed: this.deployed } : {};
+    return JSON.stringify({ chains: this.chains, copies: this.copies, auditCoverage: this.auditCoverage, ...deployed }, null, 2) + "\n";
   }
 }

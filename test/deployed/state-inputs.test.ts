@@ -73,7 +73,10 @@ describe("the report and the guardrails take the same options", () => {
   const states = { "platform-dev": fixtureState("raw", "platform-dev"), "fastapi-dev": fixtureState("plan", "fastapi-dev") };
 
   test("the access report reads them: the chains are the ones the configuration promised, and a state that does not fit is refused", () => {
-    expect(AccessReport.fromSynthOutput(outdir, { states }).toJson()).toBe(AccessReport.fromSynthOutput(outdir).toJson());
+    const withStates = AccessReport.fromSynthOutput(outdir, { states });
+    expect(withStates.chains).toEqual(AccessReport.fromSynthOutput(outdir).chains);
+    expect(withStates.deployed).toEqual([{ environment: "dev", stacksWithState: ["fastapi-dev", "platform-dev"], policies: [], adds: [], removes: [], changes: [] }]);
+    expect(withStates.toMarkdown()).toContain("### dev\n\nStates read: fastapi-dev, platform-dev. Names above are what apply made.\n\nNo live policy given for this environment.");
     expect(() => AccessReport.fromSynthOutput(outdir, { states: { "platform-dev": fixtureState("raw", "airflow-dev") } })).toThrow(/states\["platform-dev"\]: raw state \(version 4\) holds/);
   });
 
