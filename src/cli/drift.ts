@@ -34,9 +34,9 @@ export const driftCommand: Command = {
     const deployed = readDeployedOptions(values, cwd);
     const stacks = loadSynthOutput(target);
     const report = IamDriftReport._fromStacks(stacks, extendOptions<DeployedOptions>(deployed, { policies, assets }), sourceOf);
-    const directory = fs.statSync(target).isDirectory();
-    const fileOf = new Map(stacks.map((s) => [s.name, path.relative(cwd, directory ? path.join(target, s.file) : target).split(path.sep).join("/")]));
-    const text = format === "json" ? report.toJson() : format === "sarif" ? report.toSarif((s) => fileOf.get(s) ?? s) : report.toText();
+    // Code scanning resolves SARIF paths from the repository root, where the command runs.
+    const directory = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+    const text = format === "json" ? report.toJson() : format === "sarif" ? report.toSarif(path.relative(cwd, directory).split(path.sep).join("/")) : report.toText();
     emit(io, text, values.out, cwd);
     return report.findings.length > 0 ? 1 : 0;
   },

@@ -36,13 +36,14 @@ export class IamDriftReport {
     const live = livePolicies(options, factsOf(stacks), sourceOf);
     if (live.size === 0) throw new DriftInputError("IamDriftReport: no live policy given: pass policies (RESOURCE -> gcloud ... get-iam-policy --format=json) or an asset export");
     const { findings, summary } = compareIam(stacks, live);
-    return new IamDriftReport(findings, summary);
+    return new IamDriftReport(findings, summary, new Map(stacks.map((s) => [s.name, s.file])));
   }
 
   private constructor(
     /** Every difference, sorted by resource, kind, role and member. */
     public readonly findings: IamDriftFinding[],
     private readonly compared: DriftSummary,
+    private readonly stackFiles: ReadonlyMap<string, string>,
   ) {}
 
   /** The live policies compared (`projects/P`, `serviceAccounts/E`, `buckets/B`). */
@@ -85,9 +86,14 @@ export class IamDriftReport {
 
   /**
    * SARIF 2.1.0 for code scanning: a finding with a declared address points at its stack's
-   * cdk.tf.json (`fileOf` maps a stack name to it); one without (a member added by hand) at the resource.
+   * cdk.tf.json under `outputDirectory` (as the repository root sees it, e.g. `cdktf.out`);
+   * one without (a member added by hand) names the resource only.
    */
-  public toSarif(fileOf?: (stack: string) => string): string {
+  public toSarif(outputDirectory?: string): string {
+    const fileOf = (stack: string) => {
+      const file = this.stackFiles.get(stack) ?? `stacks/${stack}/cdk.tf.json`;
+      return outputDirectory ? `${outputDirectory.replace(/\/+$/, "")}/${file}` : file;
+    };
     const sarif = {
       $schema: "https://json.schemastore.org/sarif-2.1.0.json",
       version: "2.1.0",
@@ -106,7 +112,7 @@ export class IamDriftReport {
             message: { text: f.message },
             locations: [
               {
-                ...(f.declaredStack && fileOf ? { physicalLocation: { artifactLocation: { uri: fileOf(f.declaredStack) } } } : {}),
+                ...(f.declaredStack ? { physicalLocation: { artifactLocation: { uri: fileOf(f.declaredStack) } } } : {}),
                 logicalLocations: [{ fullyQualifiedName: f.declaredAddress ?? f.resource, kind: "resource" }],
               },
             ],
