@@ -1,4 +1,5 @@
 import { applyDeployed } from "../analysis/deployed-values";
+import { sarifLog } from "../core/sarif";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { StackModel } from "../analysis/terraform-json";
 import { DeployedOptions, DriftInputError, DriftSummary, IamDriftFinding, IamDriftKind, compareIam, factsOf, livePolicies } from "./iam-drift";
@@ -94,32 +95,20 @@ export class IamDriftReport {
       const file = this.stackFiles.get(stack) ?? `stacks/${stack}/cdk.tf.json`;
       return outputDirectory ? `${outputDirectory.replace(/\/+$/, "")}/${file}` : file;
     };
-    const sarif = {
-      $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-      version: "2.1.0",
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: "cdktf-firestore-identity drift",
-              informationUri: "https://github.com/cdktf-firestore-identity/cdktf-firestore-identity",
-              rules: Object.values(IamDriftKind).map((k) => ({ id: k, shortDescription: { text: KIND_TEXT[k] }, defaultConfiguration: { level: "error" } })),
-            },
+    return sarifLog(
+      "cdktf-firestore-identity drift",
+      Object.values(IamDriftKind).map((k) => ({ id: k, shortDescription: { text: KIND_TEXT[k] }, defaultConfiguration: { level: "error" } })),
+      this.findings.map((f) => ({
+        ruleId: f.kind,
+        level: "error",
+        message: { text: f.message },
+        locations: [
+          {
+            ...(f.declaredStack ? { physicalLocation: { artifactLocation: { uri: fileOf(f.declaredStack) } } } : {}),
+            logicalLocations: [{ fullyQualifiedName: f.declaredAddress ?? f.resource, kind: "resource" }],
           },
-          results: this.findings.map((f) => ({
-            ruleId: f.kind,
-            level: "error",
-            message: { text: f.message },
-            locations: [
-              {
-                ...(f.declaredStack ? { physicalLocation: { artifactLocation: { uri: fileOf(f.declaredStack) } } } : {}),
-                logicalLocations: [{ fullyQualifiedName: f.declaredAddress ?? f.resource, kind: "resource" }],
-              },
-            ],
-          })),
-        },
-      ],
-    };
-    return JSON.stringify(sarif, null, 2) + "\n";
+        ],
+      })),
+    );
   }
 }

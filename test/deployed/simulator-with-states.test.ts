@@ -72,3 +72,35 @@ test("principal sets named by project number in the state still match identities
   expect(answer.decision).toBe(AccessDecision.ALLOWED);
   expect(answer.chains[0].steps.map((s) => s.kind)).toEqual(["token", "grant"]);
 });
+
+test("a pool and provider id reused in two projects: unknown before apply, decided once the project numbers are known (control: the other project's number is refused)", () => {
+  const stack = (name: string, project: string) =>
+    JSON.stringify({
+      "//": { metadata: { stackName: name } },
+      provider: { google: [{ project }] },
+      resource: {
+        google_iam_workload_identity_pool_provider: {
+          ci: {
+            workload_identity_pool_id: "ci",
+            workload_identity_pool_provider_id: "buildkite",
+            attribute_mapping: { "google.subject": "assertion.sub" },
+            attribute_condition: 'assertion.organization_slug == "acme"',
+            oidc: { issuer_uri: "https://agent.buildkite.com" },
+          },
+        },
+        google_project_iam_member: {
+          reader: { project, role: "roles/datastore.viewer", member: `principal://iam.googleapis.com/projects/${project}/locations/global/workloadIdentityPools/ci/subject/deploy` },
+        },
+      },
+    });
+  const texts = [stack("ci-dev", "acme-dev"), stack("ci-prod", "acme-prod")];
+  const token = (number: string) => ({ iss: "https://agent.buildkite.com", sub: "deploy", organization_slug: "acme", aud: `//iam.googleapis.com/projects/${number}/locations/global/workloadIdentityPools/ci/providers/buildkite` });
+  const ask = (simulator: AccessSimulator, number: string, project: string) => simulator.explain({ token: token(number), database: `projects/${project}/databases/app`, access: "READ" as never });
+  const before = ask(AccessSimulator.fromStackJson(texts), "111111111111", "acme-prod");
+  expect(before.decision).toBe(AccessDecision.UNKNOWN);
+  expect(before.reasons.join("\n")).toContain("exists in several projects, and the audience names the project by number, known only after apply");
+  const numbers = AccessSimulator.fromStackJson(texts, { projectNumbers: { "acme-dev": "111111111111", "acme-prod": "222222222222" } });
+  expect(ask(numbers, "222222222222", "acme-prod").decision).toBe(AccessDecision.ALLOWED);
+  expect(ask(numbers, "111111111111", "acme-dev").decision).toBe(AccessDecision.ALLOWED);
+  expect(ask(numbers, "111111111111", "acme-prod").decision).toBe(AccessDecision.DENIED);
+});
