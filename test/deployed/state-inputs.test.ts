@@ -4,6 +4,7 @@ import { AccessDecision, AccessReport, AccessSimulator, FindingStatus, Firestore
 import { failures } from "../../src/guardrails/engine";
 import { main } from "../../src/cli/main";
 import { TerraformStateShape, readTerraformState } from "../../src/deployed/terraform-state";
+import { fixtureFiles } from "../fixtures/deployed/generate";
 import { FIXTURES, PROJECT_NUMBERS, exampleQuestions, fixtureState, stateValue, synthExamplesOut } from "./support";
 
 const outdir = synthExamplesOut();
@@ -142,4 +143,10 @@ test("the fixtures hold what apply fills in: client ids, unique ids, writer iden
   const raw = JSON.parse(fixtureState("raw", "airflow-prod"));
   expect(raw).toMatchObject({ version: 4, terraform_version: expect.any(String), serial: expect.any(Number), lineage: expect.any(String) });
   expect(raw.resources.find((r: any) => r.mode === "data").instances[0].attributes.number).toBe(PROJECT_NUMBERS["acme-firestore-prod"]);
+});
+
+test("the fixture files are what test/fixtures/deployed/generate.ts writes (regenerate them after changing the examples)", () => {
+  const files = fixtureFiles();
+  expect(files.size).toBe(36 + 21 + 5 + 1);
+  for (const [file, text] of files) expect({ file, same: readFileSync(join(FIXTURES, file), "utf8") === text }).toEqual({ file, same: true });
 });
