@@ -10,7 +10,8 @@ import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./i
 
 export const checkCommand: Command = {
   name: "check",
-  usage: `cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report] ${DEPLOYED_USAGE}`,
+  usage: `cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]
+                                   ${DEPLOYED_USAGE}`,
   help: `check    runs every guardrail (cross-stack rules included), prints violations, writes
          <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.
          --state and --project-number as for explain: messages name what is deployed.`,

@@ -10,7 +10,8 @@ import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./i
 export const driftCommand: Command = {
   name: "drift",
   usage: `cdktf-firestore-identity drift   [cdktf.out | cdk.tf.json] (--policy RESOURCE=FILE... | --assets FILE)
-                                   [--format text|json|sarif] [--out FILE] ${DEPLOYED_USAGE}`,
+                                   [--format text|json|sarif] [--out FILE]
+                                   ${DEPLOYED_USAGE}`,
   help: `drift    compares live IAM policies with what the code declares: members added by hand on
          roles that reach Firestore data, act as service accounts, administer pools or
          providers or change IAM policy; declared bindings missing; conditions changed;
