@@ -156,7 +156,10 @@ function attributesOf(values: TerraformStateValues, address: string): { [k: stri
 
 /** Every address the state holds must be one the stack declares: anything else is another stack's state, or an older one. */
 function checkAddresses(model: StackModel, values: TerraformStateValues, label: string): void {
-  const foreign = values.addresses.filter((a) => !model.byAddress(a.replace(/\[[^\]]*\]$/, "")));
+  // Resources of a module the stack calls (cdktf's TerraformHclModule) live under `module.NAME.`; the module block declares them.
+  const modules = new Set(Object.keys((model.json?.module ?? {}) as object));
+  const declared = (a: string) => model.byAddress(a.replace(/\[[^\]]*\]$/, "")) !== undefined || modules.has(/^module\.([^.[]+)/.exec(a)?.[1] ?? "");
+  const foreign = values.addresses.filter((a) => !declared(a));
   if (foreign.length === 0) return;
   const shown = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
   throw new Error(

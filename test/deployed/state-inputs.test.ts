@@ -1,5 +1,6 @@
-import { readFileSync } from "fs";
-import { join } from "path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { basename, join } from "path";
 import { AccessDecision, AccessReport, AccessSimulator, FindingStatus, FirestoreGuardrails } from "../../src";
 import { failures } from "../../src/guardrails/engine";
 import { main } from "../../src/cli/main";
@@ -100,7 +101,7 @@ describe("CLI: --state STACK=FILE and --project-number PROJECT=NUMBER on explain
   };
   const entra = exampleQuestions().find((q) => q.label === "entra api dev -> dev READ")!;
   const claims = join(outdir, "entra-token.json");
-  require("fs").writeFileSync(claims, JSON.stringify(entra.request.token));
+  writeFileSync(claims, JSON.stringify(entra.request.token));
   const explain = ["explain", outdir, "--token", claims, "--database", entra.request.database!, "--access", "READ"];
 
   test("explain decides with the state what it could not without (exit 3 -> 0)", () => {
@@ -149,4 +150,18 @@ test("the fixture files are what test/fixtures/deployed/generate.ts writes (rege
   const files = fixtureFiles();
   expect(files.size).toBe(36 + 21 + 5 + 1);
   for (const [file, text] of files) expect({ file, same: readFileSync(join(FIXTURES, file), "utf8") === text }).toEqual({ file, same: true });
+});
+
+test("a state of a stack that calls a Terraform module holds the module's resources under module.NAME: they belong to the stack", () => {
+  const dir = mkdtempSync(join(tmpdir(), "fsi-module-"));
+  try {
+    const stack = join(dir, "cdk.tf.json");
+    writeFileSync(stack, JSON.stringify({ provider: { google: [{ project: "p" }] }, module: { network: { source: "terraform-google-modules/network/google" } }, resource: {} }));
+    const state = (address: string) =>
+      JSON.stringify({ format_version: "1.0", terraform_version: "1.9.8", values: { root_module: { child_modules: [{ address: "module.network", resources: [{ address, mode: "managed", type: "google_compute_network", name: "network", values: {} }] }] } } });
+    expect(() => AccessSimulator.fromSynthOutput(stack, { states: { [basename(dir)]: state("module.network.google_compute_network.network") } })).not.toThrow();
+    expect(() => AccessSimulator.fromSynthOutput(stack, { states: { [basename(dir)]: state("module.other.google_compute_network.network") } })).toThrow(/does not declare \(module\.other\.google_compute_network\.network\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
