@@ -31,5 +31,7 @@ export * from "./entra/entra-app-registration";
 export * from "./entra/client-secret";
 export * from "./entra/airflow-login";
 export * from "./entra/fastapi-api";
-export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind } from "./analysis/access-simulator";
+export { AccessSimulator, AccessDecision, AccessRequest, AccessExplanation, SimulatedAccessChain, AccessStep, AccessStepKind, SimulatorOptions } from "./analysis/access-simulator";
 export { AccessEscalation, EscalationMethod, ExplainOptions } from "./analysis/escalations";
+export { IamDriftReport, IamDriftFinding, IamDriftKind, DeployedOptions } from "./report/iam-drift-report";
+export { DeployedEnvironment } from "./report/deployed-section";

@@ -2,6 +2,7 @@ import { ConditionVerdict, evaluateCondition, parseDatabaseName } from "./condit
 import { ANY_GROUP, GrantModel, IamModel, UNRESOLVED_MEMBER } from "./iam-model";
 import { AccessRequest, validateRequest } from "./access-request";
 import { AccessEscalation, EscalationContext, ExplainOptions, findEscalations, withEscalations } from "./escalations";
+import { SimulatorOptions, applyDeployed } from "./deployed-values";
 import { ParsedMember, PoolRef, parseMember } from "./members";
 import { resolveRequestSubjects } from "./request-subjects";
 import { RequestTarget, conditionOnTarget, conditionTargetOf, databaseRequestTarget } from "./request-target";
@@ -14,6 +15,7 @@ import { StackModel } from "./terraform-json";
 import { Admission, FederatedIdentity, TokenClaims, acceptsAudience, admitGkeToken, admitThroughProvider, audiences } from "./token-admission";
 
 export { AccessRequest } from "./access-request";
+export { SimulatorOptions } from "./deployed-values";
 
 /** The simulator's answer. */
 export enum AccessDecision {
@@ -226,17 +228,20 @@ function combine(...verdicts: ConditionVerdict[]): ConditionVerdict {
  * dated data file, custom roles from their declared permissions).
  */
 export class AccessSimulator {
-  /** Every stack of a cdktf output directory (manifest.json), or one cdk.tf.json file. */
-  public static fromSynthOutput(outdir: string): AccessSimulator {
-    return new AccessSimulator(IamModel.of(loadSynthOutput(outdir)));
+  /**
+   * Every stack of a cdktf output directory (manifest.json), or one cdk.tf.json file; with
+   * states (or plans) and project numbers, references resolve to what is deployed.
+   */
+  public static fromSynthOutput(outdir: string, options?: SimulatorOptions): AccessSimulator {
+    return new AccessSimulator(IamModel.of(applyDeployed(loadSynthOutput(outdir), options)));
   }
 
-  /** Stacks given as their cdk.tf.json texts (e.g. `Testing.synth(stack)` output). */
-  public static fromStackJson(jsonTexts: string[]): AccessSimulator {
+  /** Stacks given as their cdk.tf.json texts (e.g. `Testing.synth(stack)` output), with what is deployed as in fromSynthOutput. */
+  public static fromStackJson(jsonTexts: string[], options?: SimulatorOptions): AccessSimulator {
     if (!Array.isArray(jsonTexts)) throw new Error(`AccessSimulator.fromStackJson: expected an array of cdk.tf.json texts, got ${typeof jsonTexts}`);
     return new AccessSimulator(
       IamModel.of(
-        jsonTexts.map((text, i) => {
+        applyDeployed(jsonTexts.map((text, i) => {
           let json: unknown;
           try {
             json = JSON.parse(text);
@@ -244,7 +249,7 @@ export class AccessSimulator {
             throw new Error(`AccessSimulator.fromStackJson: jsonTexts[${i}] is not JSON (${(e as Error).message})`);
           }
           return new StackModel(stackNameOf(json, `stack${i}`), json);
-        }),
+        }), options),
       ),
     );
   }

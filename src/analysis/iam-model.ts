@@ -16,6 +16,8 @@ export interface ProviderModel {
   readonly attributeMapping: { readonly [key: string]: string };
   readonly attributeCondition?: string;
   readonly disabled: boolean;
+  /** The pool's project number, when a state or the options give it: the default audience names the project by it. */
+  readonly projectNumber?: string;
   /** What Terraform fills in that admission depends on (a mapping or audiences given as a reference, count/for_each). */
   readonly unresolved: readonly string[];
 }
@@ -277,6 +279,18 @@ export function memberKeysOf(m: ParsedMember): string[] {
   return m.raw.includes("${") ? [UNRESOLVED_MEMBER] : [];
 }
 
+/** A project named by number, as its id when what is deployed says which; so a pool or grant compares by one name. */
+function projectIdOf(stack: StackModel, project: string): string {
+  return stack.deployed ? stack.deployed.facts.projectId(project) : project;
+}
+
+/** A member as the model compares it: a pool named by project number is named by the project's id when it is known. */
+function canonicalMember(stack: StackModel, m: ParsedMember): ParsedMember {
+  if (m.kind !== "federated" || !stack.deployed) return m;
+  const project = projectIdOf(stack, m.pool.project);
+  return project === m.pool.project ? m : { ...m, pool: { ...m.pool, project } };
+}
+
 function text(stack: StackModel, value: unknown): string {
   return typeof value === "string" ? stack.resolve(value) : "";
 }
@@ -294,16 +308,18 @@ function providersOf(stack: StackModel): ProviderModel[] {
       else for (const [k, v] of Object.entries((c.attribute_mapping ?? {}) as object)) if (typeof v === "string") mapping[k] = stack.resolve(v);
       if (typeof oidc?.allowed_audiences === "string") unresolved.push(`allowed_audiences is ${oidc.allowed_audiences}, which Terraform fills in`);
       if (c.count !== undefined || c.for_each !== undefined) unresolved.push("the provider has count or for_each, which Terraform expands");
+      const project = projectIdOf(stack, stack.projectOf(resource) ?? "");
       return {
         stack,
         resource,
-        pool: { project: stack.projectOf(resource) ?? "", poolId: text(stack, c.workload_identity_pool_id) },
+        pool: { project, poolId: text(stack, c.workload_identity_pool_id) },
         providerId: text(stack, c.workload_identity_pool_provider_id),
         issuer: text(stack, oidc?.issuer_uri),
         allowedAudiences: Array.isArray(oidc?.allowed_audiences) ? oidc.allowed_audiences.map((a: unknown) => text(stack, a)) : [],
         attributeMapping: mapping,
         attributeCondition: typeof c.attribute_condition === "string" && c.attribute_condition !== "" ? stack.resolve(c.attribute_condition) : undefined,
         disabled: isTrue(c.disabled) || isPoolDisabled(stack, resource, c.workload_identity_pool_id),
+        projectNumber: stack.deployed?.facts.numberOf(project),
         unresolved,
       };
     });
@@ -331,8 +347,11 @@ function isPoolDisabled(stack: StackModel, provider: TfResource, poolId: unknown
 
 function targetOf(stack: StackModel, g: IamGrant): string {
   const c = g.resource.config;
-  if (g.level === "project") return stack.projectOf(g.resource) ?? "";
-  if (g.level === "service_account") return serviceAccountEmailFromId(text(stack, c.service_account_id));
+  if (g.level === "project") return projectIdOf(stack, stack.projectOf(g.resource) ?? "");
+  if (g.level === "service_account") {
+    const email = serviceAccountEmailFromId(text(stack, c.service_account_id));
+    return stack.deployed ? stack.deployed.facts.serviceAccountEmail(email) : email;
+  }
   const attribute = grantTargetAttribute(g.resource.type);
   return attribute ? text(stack, c[attribute]) : g.resource.address;
 }
@@ -347,7 +366,7 @@ function grantsOf(stack: StackModel): GrantModel[] {
       target: targetOf(stack, g),
       role: stack.resolve(g.role),
       members,
-      parsedMembers: members.map(parseMember),
+      parsedMembers: members.map((m) => canonicalMember(stack, parseMember(m))),
       condition: g.condition === undefined ? undefined : stack.resolve(g.condition),
     };
   });
@@ -373,7 +392,7 @@ function auditConfigsOf(stack: StackModel): AuditConfigModel[] {
     return {
       stack,
       resource,
-      project: stack.projectOf(resource) ?? "",
+      project: projectIdOf(stack, stack.projectOf(resource) ?? ""),
       service: text(stack, resource.config.service),
       logs: logs.map((l) => ({
         logType: text(stack, l.log_type),

@@ -1,5 +1,6 @@
 import { FirestoreAccessLevel, isLocationScopedPermission } from "../gcp/firestore-access";
 import { PREDEFINED_ROLE_PERMISSIONS } from "../core/data/predefined-roles";
+import { capabilitiesOf } from "./capabilities";
 
 /** How holding a permission on a service account lets a member act as it. */
 export type ActingAsKind =
@@ -171,4 +172,33 @@ export function isProjectLevelPermission(permission: string): boolean {
 export function onlyLocationScoped(permissions: ReadonlySet<string> | undefined): boolean {
   const firestore = [...(permissions ?? [])].filter((p) => p.startsWith("datastore."));
   return firestore.length > 0 && firestore.every(isLocationScopedPermission);
+}
+
+/** Creating a key for an account is acting as it for as long as the key lives. */
+export const KEY_CREATION = "iam.serviceAccountKeys.create";
+
+/** Permissions that change who may do what: IAM policies, custom roles, deny policies. */
+const POLICY_CHANGES = /^(resourcemanager\.(projects|folders|organizations)\.setIamPolicy|iam\.serviceAccounts\.setIamPolicy|storage\.buckets\.setIamPolicy|iam\.roles\.(create|update|delete|undelete)|iam\.denypolicies\.(create|update|delete))$/;
+/** Permissions that create, change or delete workload identity pools, their providers or their policy bindings (what tokens get in). */
+const POOL_ADMINISTRATION = /^iam\.workloadIdentityPool(s|Providers)\.(?!get$|list$|search)[A-Za-z]+$/;
+/** Reading or writing a bucket's objects: on a bucket of exports, the database's data; of audit logs, its record. */
+const BUCKET_OBJECTS = /^storage\.objects\.(get|list|create|delete|update)$/;
+
+/**
+ * What a role's permissions reach of what this library guards, in words; empty when
+ * nothing: the drift report judges a live binding by this, so a custom role counts
+ * whatever its name. `onBucket` adds the bucket's objects (exports, audit logs).
+ */
+export function guardedReach(permissions: ReadonlySet<string>, onBucket = false): string[] {
+  const all = [...permissions];
+  const out: string[] = [];
+  const data = capabilitiesOf(all).filter((c) => c !== "read metadata");
+  if (data.length > 0) out.push(`reaches Firestore data (${data.join(", ")})`);
+  const actAs = all.filter((p) => ACT_AS_PERMISSIONS.includes(p) || p === KEY_CREATION).sort();
+  if (actAs.length > 0) out.push(`acts as service accounts (${actAs.join(", ")})`);
+  if (all.some((p) => POOL_ADMINISTRATION.test(p))) out.push("administers workload identity pools or providers");
+  const changes = all.filter((p) => POLICY_CHANGES.test(p)).sort();
+  if (changes.length > 0) out.push(`changes IAM policy (${changes.join(", ")})`);
+  if (onBucket && all.some((p) => BUCKET_OBJECTS.test(p))) out.push("reads or writes the bucket's objects");
+  return out;
 }

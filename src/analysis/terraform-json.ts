@@ -9,6 +9,19 @@
 /** Raw Terraform JSON value. */
 export type Json = any;
 
+/**
+ * What is deployed, as a stack sees it: the values its state or plan holds (any object with
+ * valueOf: src/deployed's readers are one), and the facts every stack of the load shares.
+ */
+export interface StackDeployment {
+  readonly values?: { valueOf(address: string, attribute: string): unknown };
+  readonly facts: {
+    numberOf(projectId: string): string | undefined;
+    projectId(project: string): string;
+    serviceAccountEmail(idOrEmail: string): string;
+  };
+}
+
 export interface TfResource {
   /** "resource" or "data". */
   readonly mode: "resource" | "data";
@@ -26,6 +39,7 @@ export interface TfResource {
 }
 
 const REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}/g;
+const JSONENCODE_LITERAL = /\$\{jsonencode\("([^"\\$%]*)"\)\}/g;
 const DATA_REFERENCE = /\$\{data\.([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}/g;
 
 /** First element of a nested block: cdktf writes single blocks as objects, hand-written JSON often as one-element arrays. */
@@ -61,8 +75,14 @@ export class StackModel {
    * @param name stack name (cdktf.out/manifest.json key, or the stack's construct id)
    * @param json the parsed cdk.tf.json
    * @param file where the JSON came from, relative to cdktf.out (for SARIF locations)
+   * @param deployed what its state or plan says, when given: references resolve to it
    */
-  constructor(public readonly name: string, public readonly json: Json, public readonly file: string = `stacks/${name}/cdk.tf.json`) {
+  constructor(
+    public readonly name: string,
+    public readonly json: Json,
+    public readonly file: string = `stacks/${name}/cdk.tf.json`,
+    public readonly deployed?: StackDeployment,
+  ) {
     const all: TfResource[] = [];
     collect(all, "resource", json?.resource);
     collect(all, "data", json?.data);
@@ -120,7 +140,9 @@ export class StackModel {
     this.resolved.set(value, value);
     const out = value
       .replace(DATA_REFERENCE, (whole, type, name, attr) => this.attributeOf(`data.${type}.${name}`, type, attr) ?? whole)
-      .replace(REFERENCE, (whole, type, name, attr) => this.attributeOf(`${type}.${name}`, type, attr) ?? whole);
+      .replace(REFERENCE, (whole, type, name, attr) => this.attributeOf(`${type}.${name}`, type, attr) ?? whole)
+      // jsonencode of a string with nothing left to fill in is that string quoted (how conditions quote a resolved name).
+      .replace(JSONENCODE_LITERAL, (_whole, text: string) => JSON.stringify(text));
     this.resolved.set(value, out);
     return out;
   }
@@ -128,6 +150,10 @@ export class StackModel {
   private attributeOf(address: string, type: string, attr: string): string | undefined {
     const resource = this.byAddress(address);
     if (!resource) return undefined;
+    // What apply made wins over what the configuration lets us guess.
+    const live = this.deployed?.values?.valueOf(address, attr);
+    if (typeof live === "string" && live !== "") return live;
+    if (typeof live === "number" || typeof live === "boolean") return String(live);
     const own = resource.config[attr];
     if (typeof own === "string" && own !== "") return this.resolve(own);
     const derive = DERIVED_ATTRIBUTES[type]?.[attr];
@@ -189,8 +215,8 @@ const DERIVED_ATTRIBUTES: { [type: string]: { [attr: string]: Deriver } } = {
   },
   google_project: {
     project_id: (c) => c.project_id,
-    // As in pool names: the id stands in for the number apply will know.
-    number: (c) => c.project_id,
+    // As in pool names: the id stands in for the number apply will know, unless the number was given.
+    number: (c, s) => (typeof c.project_id === "string" ? s.deployed?.facts.numberOf(c.project_id) ?? c.project_id : undefined),
     id: (c) => (typeof c.project_id === "string" ? `projects/${c.project_id}` : undefined),
   },
   google_storage_bucket: { id: (c) => c.name, url: (c) => (typeof c.name === "string" ? `gs://${c.name}` : undefined) },

@@ -67,7 +67,7 @@ export function providerLabel(p: ProviderModel): string {
 /**
  * The audience a provider without allowed_audiences accepts: its own resource name, with
  * or without `https:`, under the project NUMBER, which is unknown before apply, so any
- * number matches.
+ * number matches; once a state or the options give the number, only that one does.
  */
 const defaultAudiences = new WeakMap<ProviderModel, RegExp>();
 
@@ -79,7 +79,7 @@ function defaultAudience(p: ProviderModel): RegExp {
 
 function audiencePattern(p: ProviderModel): RegExp {
   return new RegExp(
-    `^(?:https:)?//iam\\.googleapis\\.com/projects/[0-9]+/locations/global/workloadIdentityPools/${escape(p.pool.poolId)}/providers/${escape(p.providerId)}$`,
+    `^(?:https:)?//iam\\.googleapis\\.com/projects/${p.projectNumber ?? "[0-9]+"}/locations/global/workloadIdentityPools/${escape(p.pool.poolId)}/providers/${escape(p.providerId)}$`,
   );
 }
 
@@ -100,8 +100,9 @@ function checkAudience(p: ProviderModel, auds: string[]): { ok: boolean | "unkno
   if (ok === true) return { ok, reason: "" };
   if (p.allowedAudiences.length === 0) {
     if (ok === "unknown") return { ok, reason: "the provider's id is a reference Terraform fills in, so its default audience is unknown" };
-    const name = `//iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/${p.pool.poolId}/providers/${p.providerId}`;
-    return { ok, reason: `aud ${JSON.stringify(auds)} is not the provider's own name ${name} (allowed_audiences is empty; NUMBER is the project number, not its id)` };
+    const name = `//iam.googleapis.com/projects/${p.projectNumber ?? "NUMBER"}/locations/global/workloadIdentityPools/${p.pool.poolId}/providers/${p.providerId}`;
+    const number = p.projectNumber ? `${p.projectNumber} is project ${p.pool.project}'s number` : "NUMBER is the project number, not its id";
+    return { ok, reason: `aud ${JSON.stringify(auds)} is not the provider's own name ${name} (allowed_audiences is empty; ${number})` };
   }
   if (ok === "unknown") return { ok, reason: "allowed_audiences holds references Terraform fills in" };
   return { ok, reason: `aud ${JSON.stringify(auds)} is none of allowed_audiences ${JSON.stringify(p.allowedAudiences)}` };

@@ -4,23 +4,27 @@ import { parseArgs } from "util";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { allRuleInfos, evaluate, failures } from "../guardrails/engine";
 import { formatJson, formatReport, formatSarif, formatText } from "../guardrails/finding-formats";
+import { applyDeployed } from "../analysis/deployed-values";
+import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, readDeployedOptions } from "./deployed-options";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 export const checkCommand: Command = {
   name: "check",
-  usage: "cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]",
+  usage: `cdktf-firestore-identity check   [cdktf.out | cdk.tf.json] [--format text|json|sarif] [--out FILE] [--no-report]
+                                   ${DEPLOYED_USAGE}`,
   help: `check    runs every guardrail (cross-stack rules included), prints violations, writes
-         <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.`,
+         <cdktf.out>/guardrails-report.json, and exits 1 on any unsuppressed error.
+         --state and --project-number as for explain: messages name what is deployed.`,
   run(argv: readonly string[], io: CliIo, cwd: string): number {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { ...COMMON_OPTIONS, "no-report": { type: "boolean" } },
+      options: { ...COMMON_OPTIONS, ...DEPLOYED_OPTIONS, "no-report": { type: "boolean" } },
     });
     const format = checkFormat("check", values.format, ["text", "json", "sarif"]);
     const target = path.resolve(cwd, targetOf("check", positionals));
-    const stacks = loadSynthOutput(target);
+    const stacks = applyDeployed(loadSynthOutput(target), readDeployedOptions(values, cwd));
     const findings = evaluate(stacks, { crossStack: true });
     const rules = allRuleInfos();
     const directory = fs.statSync(target).isDirectory();

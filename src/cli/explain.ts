@@ -5,6 +5,7 @@ import { AccessRequest, validateRequest } from "../analysis/access-request";
 import { AccessDecision, AccessExplanation, AccessSimulator, AccessStepKind } from "../analysis/access-simulator";
 import { FirestoreAccessLevel } from "../gcp/firestore-access";
 import { show } from "../core/validate";
+import { DEPLOYED_HELP, DEPLOYED_OPTIONS, DEPLOYED_USAGE, readDeployedOptions } from "./deployed-options";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const EXIT_CODES: Record<AccessDecision, number> = { [AccessDecision.ALLOWED]: 0, [AccessDecision.DENIED]: 1, [AccessDecision.UNKNOWN]: 3 };
@@ -25,7 +26,8 @@ export const explainCommand: Command = {
   name: "explain",
   usage: `cdktf-firestore-identity explain [cdktf.out | cdk.tf.json] (--token CLAIMS.json | --member MEMBER [--group EMAIL... | --no-groups])
                                    (--database projects/P/databases/D | --project P) (--permission P | --access LEVEL)
-                                   [--time ISO-8601] [--no-escalations] [--format text|json]`,
+                                   [--time ISO-8601] [--no-escalations] [--format text|json]
+                                   ${DEPLOYED_USAGE}`,
   help: `explain  answers whether Google would allow the token (decoded claims as JSON) or member
          the permission or access level (READ, READ_WRITE, INDEX_ADMIN, IMPORT_EXPORT,
          EXPORT, BACKUP_ADMIN) on the database, with every chain or where each one stopped.
@@ -36,7 +38,8 @@ export const explainCommand: Command = {
          Escalation paths (deploying code as an account it may actAs, editing an IAM
          policy, creating a key) are listed beside the direct answer and count as
          access for the exit code; --no-escalations judges direct access only.
-         Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.`,
+         Exits 0 allowed, 1 denied, 3 unknown (cannot be decided offline), 2 bad input.
+         ${DEPLOYED_HELP}`,
   run(argv: readonly string[], io: CliIo, cwd: string): number {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -44,6 +47,7 @@ export const explainCommand: Command = {
       strict: true,
       options: {
         ...COMMON_OPTIONS,
+        ...DEPLOYED_OPTIONS,
         token: { type: "string" },
         member: { type: "string" },
         group: { type: "string", multiple: true },
@@ -91,7 +95,7 @@ export const explainCommand: Command = {
     } catch (e) {
       throw new Error(asOption((e as Error).message, values.token));
     }
-    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
+    const simulator = AccessSimulator.fromSynthOutput(path.resolve(cwd, target), readDeployedOptions(values, cwd));
     const answer = simulator.explain(request, { includeEscalations: !values["no-escalations"] });
     if (format === "json") {
       emit(io, JSON.stringify(answer, null, 2) + "\n", values.out, cwd);

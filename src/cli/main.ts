@@ -1,4 +1,5 @@
 import { checkCommand } from "./check";
+import { driftCommand } from "./drift";
 import { explainCommand } from "./explain";
 import { CliIo, Command } from "./io";
 import { reportCommand } from "./report";
@@ -7,7 +8,7 @@ import { usageCommand } from "./usage";
 export { CliIo } from "./io";
 
 /** Every subcommand, in the order the usage lists them; a new command is one file and one line here. */
-const COMMANDS: readonly Command[] = [checkCommand, reportCommand, explainCommand, usageCommand];
+const COMMANDS: readonly Command[] = [checkCommand, reportCommand, explainCommand, driftCommand, usageCommand];
 
 const USAGE = `Usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join("\n")}\n\n${COMMANDS.map((c) => c.help).join("\n")}\n`;
 

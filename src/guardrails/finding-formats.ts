@@ -1,3 +1,4 @@
+import { sarifLog } from "../core/sarif";
 import { FindingStatus, GuardrailFinding, GuardrailLevel, GuardrailRuleInfo } from "./rule";
 
 /** Findings a reader acts on: violations and the suppressions that hide them. */
@@ -56,38 +57,26 @@ export function formatJson(findings: readonly GuardrailFinding[]): string {
 
 /** SARIF 2.1.0, for code-scanning UIs; locations point at the stack's cdk.tf.json and name the construct path. */
 export function formatSarif(rules: readonly GuardrailRuleInfo[], findings: readonly GuardrailFinding[], fileOf: (stack: string) => string): string {
-  const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "cdktf-firestore-identity",
-            informationUri: "https://github.com/cdktf-firestore-identity/cdktf-firestore-identity",
-            rules: rules.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.description },
-              fullDescription: { text: r.explanation },
-              help: { text: r.fix },
-              defaultConfiguration: { level: r.level },
-            })),
-          },
+  return sarifLog(
+    "cdktf-firestore-identity",
+    rules.map((r) => ({
+      id: r.id,
+      shortDescription: { text: r.description },
+      fullDescription: { text: r.explanation },
+      help: { text: r.fix },
+      defaultConfiguration: { level: r.level },
+    })),
+    notable(findings).map((f) => ({
+      ruleId: f.ruleId,
+      level: f.level,
+      message: { text: `${f.message}. Fix: ${f.fix}` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: fileOf(f.stack) } },
+          logicalLocations: [{ fullyQualifiedName: f.constructPath, kind: "resource" }],
         },
-        results: notable(findings).map((f) => ({
-          ruleId: f.ruleId,
-          level: f.level,
-          message: { text: `${f.message}. Fix: ${f.fix}` },
-          locations: [
-            {
-              physicalLocation: { artifactLocation: { uri: fileOf(f.stack) } },
-              logicalLocations: [{ fullyQualifiedName: f.constructPath, kind: "resource" }],
-            },
-          ],
-          ...(f.status === FindingStatus.SUPPRESSED ? { suppressions: [{ kind: "inSource", justification: f.suppressionReason }] } : {}),
-        })),
-      },
-    ],
-  };
-  return JSON.stringify(sarif, null, 2) + "\n";
+      ],
+      ...(f.status === FindingStatus.SUPPRESSED ? { suppressions: [{ kind: "inSource", justification: f.suppressionReason }] } : {}),
+    })),
+  );
 }

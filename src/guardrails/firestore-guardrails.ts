@@ -7,6 +7,7 @@ import type * as Engine from "./engine";
 import { describeFinding, formatReport } from "./finding-formats";
 import { FindingStatus, GuardrailFinding, GuardrailLevel, GuardrailRuleInfo } from "./rule";
 import { MIN_REASON_LENGTH, SUPPRESSIONS_KEY } from "./suppressions";
+import { SimulatorOptions, applyDeployed } from "../analysis/deployed-values";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { StackModel } from "../analysis/terraform-json";
 
@@ -102,10 +103,11 @@ export class FirestoreGuardrails implements IAspect {
 
   /**
    * Checks a synthesized cdktf output directory (or one cdk.tf.json file) with every
-   * rule, cross-stack rules included; the same engine as the `check` CLI.
+   * rule, cross-stack rules included; the same engine as the `check` CLI. With states and
+   * project numbers, messages name what is deployed (a sink's writer identity, an account's email).
    */
-  public static checkSynthOutput(directory: string): GuardrailFinding[] {
-    return engine().evaluate(loadSynthOutput(directory), { crossStack: true });
+  public static checkSynthOutput(directory: string, options?: SimulatorOptions): GuardrailFinding[] {
+    return engine().evaluate(applyDeployed(loadSynthOutput(directory), options), { crossStack: true });
   }
 
   private readonly reports: boolean;

@@ -1,8 +1,11 @@
 import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
 import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
+import { applyDeployed } from "../analysis/deployed-values";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { EscalationPath, allEscalationPaths } from "./escalation-paths";
+import { DeployedEnvironment, deployedMarkdown, deployedSection } from "./deployed-section";
+import { DeployedOptions } from "./iam-drift";
 import { markdown } from "./render";
 import { usedInWindow } from "./usage-in-access-report";
 import { UsageReport } from "./usage-report";
@@ -15,11 +18,17 @@ import { UsageReport } from "./usage-report";
  * (`${google_service_account.x.email}`) are resolved into readable names.
  */
 export class AccessReport {
-  /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
-  public static fromSynthOutput(directory: string): AccessReport {
-    const stacks = loadSynthOutput(directory);
+  /**
+   * Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. With states and
+   * project numbers, names resolve to what is deployed; with states or live policies, the
+   * report gains a "Deployed" section: per environment, what the live policies add to or
+   * remove from the declared access.
+   */
+  public static fromSynthOutput(directory: string, options?: DeployedOptions): AccessReport {
+    const stacks = applyDeployed(loadSynthOutput(directory), options);
     const chains = allChains(stacks);
-    return new AccessReport(chains, auditCoverage(stacks), databaseCopies(stacks), allEscalationPaths(stacks, chains));
+    const deployed = options === undefined ? [] : deployedSection(stacks, options);
+    return new AccessReport(chains, auditCoverage(stacks), databaseCopies(stacks), allEscalationPaths(stacks, chains), deployed);
   }
 
   private constructor(
@@ -30,6 +39,8 @@ export class AccessReport {
     public readonly copies: DatabaseCopy[],
     /** Identities that reach a database by escalating (deploying code as an account, editing an IAM policy, creating a key), each first step with its bindings. */
     public readonly escalations: EscalationPath[],
+    /** What is deployed, per environment, when states or live policies were given; else empty. */
+    public readonly deployed: DeployedEnvironment[] = [],
   ) {}
 
   /** Environments with at least one chain, in deployment order. */
@@ -39,15 +50,18 @@ export class AccessReport {
 
   /**
    * Markdown: per environment a table and a Mermaid diagram, then escalation paths, the copies
-   * of the data and the audit coverage per project. Given a usage report of the same stacks, the
-   * table gains a "Used in the window" column.
+   * of the data and the audit coverage per project, and what is deployed when states or
+   * policies were given. Given a usage report of the same stacks, the table gains a "Used in
+   * the window" column.
    */
   public toMarkdown(usage?: UsageReport): string {
-    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations, usage ? (c) => usedInWindow(usage, c) : undefined);
+    const deployed = deployedMarkdown(this.deployed);
+    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations, usage ? (c) => usedInWindow(usage, c) : undefined) + (deployed ? `\n${deployed}` : "");
   }
 
-  /** JSON for tools: `{ "chains": [...], "escalations": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
+  /** JSON for tools: `{ "chains": [...], "escalations": [...], "copies": [...], "auditCoverage": [...] }` (and `"deployed"` when given), deterministic order. */
   public toJson(): string {
-    return JSON.stringify({ chains: this.chains, escalations: this.escalations, copies: this.copies, auditCoverage: this.auditCoverage }, null, 2) + "\n";
+    const deployed = this.deployed.length > 0 ? { deployed: this.deployed } : {};
+    return JSON.stringify({ chains: this.chains, escalations: this.escalations, copies: this.copies, auditCoverage: this.auditCoverage, ...deployed }, null, 2) + "\n";
   }
 }
