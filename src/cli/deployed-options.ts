@@ -63,7 +63,13 @@ function pairs(option: string, given: readonly string[] | undefined, what: strin
  * file); the simulator, report, guardrails and drift report check them against the stacks
  * and name the file when one does not fit.
  */
-export function readDeployedOptions(values: { readonly state?: readonly string[]; readonly "project-number"?: readonly string[] }, cwd: string): SimulatorOptions {
+/** The parsed values of DEPLOYED_OPTIONS. */
+export interface DeployedValues {
+  readonly state?: readonly string[];
+  readonly "project-number"?: readonly string[];
+}
+
+export function readDeployedOptions(values: DeployedValues, cwd: string): SimulatorOptions {
   const states: { [stack: string]: string } = {};
   const sources: { [stack: string]: string } = {};
   for (const [stack, file] of pairs("state", values.state, "STACK=FILE, e.g. platform-prod=platform-prod.tfstate")) {

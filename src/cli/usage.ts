@@ -5,10 +5,12 @@ import { AccessSimulator } from "../analysis/access-simulator";
 import { UsageReport } from "../report/usage-report";
 import { windowOf } from "../report/usage-observations";
 import { usageSql } from "../report/usage-sql";
+import { DEPLOYED_HELP, DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedValues, readDeployedOptions } from "./deployed-options";
 import { COMMON_OPTIONS, CliIo, Command, checkFormat, emit, targetOf } from "./io";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...DEPLOYED_OPTIONS,
   logs: { type: "string", multiple: true },
   since: { type: "string" },
   until: { type: "string" },
@@ -19,7 +21,7 @@ const OPTIONS = {
 
 interface Parsed {
   readonly target: string;
-  readonly values: { logs?: string[]; since?: string; until?: string; "emit-sql"?: boolean; dataset?: string; aggregates?: string; format?: string; out?: string };
+  readonly values: DeployedValues & { logs?: string[]; since?: string; until?: string; "emit-sql"?: boolean; dataset?: string; aggregates?: string; format?: string; out?: string };
 }
 
 /** `--logs A B C` (the shell expands a glob to several files) → `--logs A --logs B --logs C`, which parseArgs reads. */
@@ -60,11 +62,12 @@ function print(report: UsageReport, format: string, io: CliIo, out: string | und
 }
 
 /**
- * The simulator of the stacks the logs are judged against. The one place the deployed values
- * (`--state STACK=FILE`, `--project-number P=N`, issue 19) plug in once AccessSimulator takes them.
+ * The simulator of the stacks the logs are judged against, with what is deployed
+ * (`--state STACK=FILE`, `--project-number P=N`) resolving the references: the logs name
+ * projects by number and accounts by email, which the synthesized JSON often cannot.
  */
-export function simulatorOf(cwd: string, target: string): AccessSimulator {
-  return AccessSimulator.fromSynthOutput(path.resolve(cwd, target));
+export function simulatorOf(cwd: string, target: string, deployed: DeployedValues): AccessSimulator {
+  return AccessSimulator.fromSynthOutput(path.resolve(cwd, target), readDeployedOptions(deployed, cwd));
 }
 
 /** The synchronous part: --emit-sql and --aggregates read no log files. */
@@ -77,7 +80,7 @@ function runSync(p: Parsed, io: CliIo, cwd: string): number | undefined {
   }
   const format = checkFormat("usage", values.format, ["text", "markdown", "json"]);
   if (values.aggregates !== undefined) {
-    const simulator = simulatorOf(cwd, p.target);
+    const simulator = simulatorOf(cwd, p.target, values);
     const text = fs.readFileSync(readableFile(cwd, values.aggregates, "--aggregates"), "utf8");
     return print(UsageReport.fromAggregates(simulator, text, window), format, io, values.out, cwd);
   }
@@ -87,14 +90,16 @@ function runSync(p: Parsed, io: CliIo, cwd: string): number | undefined {
 export const usageCommand: Command = {
   name: "usage",
   usage:
-    "cdktf-firestore-identity usage   [cdktf.out | cdk.tf.json] --since ISO --until ISO (--logs FILE… | --emit-sql --dataset PROJECT.DATASET | --aggregates FILE) [--format text|markdown|json] [--out FILE]",
+    `cdktf-firestore-identity usage   [cdktf.out | cdk.tf.json] --since ISO --until ISO (--logs FILE… | --emit-sql --dataset PROJECT.DATASET | --aggregates FILE) [--format text|markdown|json] [--out FILE]
+                                   ${DEPLOYED_USAGE}`,
   help: `usage    reads the audit logs this library routes (gcloud logging read --format=json, Cloud
          Storage sink files with one entry per line, bq query --format=json rows; gzip'd
          too) and reports, per environment and database, which declared grants were used,
          which permissions never were, the narrowest access level that covers the use,
          callers no declared chain explains, and denied attempts. --emit-sql prints one
          BigQuery query over the sink's tables; --aggregates reads its result. Exit 1 when
-         a grant is unused or could be narrower, or a caller is unexpected.`,
+         a grant is unused or could be narrower, or a caller is unexpected.
+         ${DEPLOYED_HELP}`,
   run(argv: readonly string[], io: CliIo, cwd: string): number {
     const p = parse(argv);
     const code = runSync(p, io, cwd);
@@ -107,7 +112,7 @@ export const usageCommand: Command = {
     if (code !== undefined) return code;
     const format = checkFormat("usage", p.values.format, ["text", "markdown", "json"]);
     const files = p.values.logs!.map((f) => readableFile(cwd, f, "--logs"));
-    const simulator = simulatorOf(cwd, p.target);
+    const simulator = simulatorOf(cwd, p.target, p.values);
     const report = await UsageReport.fromLogFiles(simulator, files, { since: p.values.since!, until: p.values.until! });
     return print(report, format, io, p.values.out, cwd);
   },

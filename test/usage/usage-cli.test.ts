@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { main, runCli } from "../../src/cli/main";
-import { SINCE, UNTIL, asBigQueryRows, asJsonLines, prodExport } from "../fixtures/audit-logs";
+import { PROJECT_NUMBER as PROD_NUMBER, SINCE, UNTIL, asBigQueryRows, asJsonLines, prodExport } from "../fixtures/audit-logs";
 import { prodStackJson, removeTemporaryDirs, temporaryDir, writeSynthOutput } from "./support";
 
 let synth: string;
@@ -38,6 +38,18 @@ describe("cdktf-firestore-identity usage", () => {
     expect(out).toContain("prod  projects/acme-firestore-prod/databases/orders-prod");
     expect(out).toContain("UNUSED         projects/acme-firestore-prod/roles/firestoreExport_buildkite_prod");
     expect(out).toContain("Unexpected callers:\n  prod  projects/acme-firestore-prod/databases/orders-prod  legacy-exporter@");
+  });
+
+  test("--project-number and --state reach the simulator: the project's own number changes nothing, a state for no stack exits 2 naming the file", async () => {
+    const args = ["usage", synth, "--logs", "bq.json", "--since", SINCE, "--until", UNTIL, "--format", "json"];
+    const plain = await run(...args);
+    const numbered = await run(...args, "--project-number", `acme-firestore-prod=${PROD_NUMBER}`);
+    expect(numbered.err).toBe("");
+    expect(numbered.out).toBe(plain.out);
+    const wrong = await run(...args, "--state", "no-such-stack=bq.json");
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain("bq.json");
+    expect(wrong.err).toContain("no stack named no-such-stack");
   });
 
   test("--format json and markdown give the same report as the API; BigQuery rows give the same JSON", async () => {
