@@ -84,8 +84,6 @@ function checkDatabase(database: unknown): void {
   if (!DATABASE_ID.test(parsed.database)) throw invalid("database", database, DATABASE_ID.rule);
 }
 
-/** A project id, alone or as the resource name `projects/P`. */
-const PROJECT = /^(?:projects\/)?([a-z][a-z0-9-]{4,28}[a-z0-9])$/;
 
 export function validateRequest(request: AccessRequest): { target: RequestTarget; permissions: string[]; time: Date } {
   if (request === null || typeof request !== "object") throw new Error(`${WHERE}: expected a request { token? | member?, database | project, permission? | access? }, got ${show(request)}`);
@@ -93,9 +91,10 @@ export function validateRequest(request: AccessRequest): { target: RequestTarget
     throw new Error(`${WHERE}: give exactly one of database ("projects/PROJECT_ID/databases/DATABASE_ID") or project ("PROJECT_ID", for the permissions Google checks on the project)`);
   }
   if (request.database !== undefined) checkDatabase(request.database);
-  const project = typeof request.project === "string" ? PROJECT.exec(request.project)?.[1] : undefined;
-  if (request.project !== undefined && !project) {
-    throw invalid("project", request.project, 'must be "PROJECT_ID" or "projects/PROJECT_ID" (6-30 of [a-z0-9-], starting with a letter)');
+  // The same project rule as a database name's: a project asked about alone is the one its databases name.
+  const project = typeof request.project === "string" ? request.project.replace(/^projects\//, "") : undefined;
+  if (request.project !== undefined && (project === undefined || !PROJECT_IN_NAME.test(project))) {
+    throw invalid("project", request.project, 'must be "PROJECT_ID" or "projects/PROJECT_ID": lower-case letters, digits and hyphens');
   }
   if (request.token === undefined && request.member === undefined) throw new Error(`${WHERE}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
   if (request.token !== undefined && request.member !== undefined) {

@@ -90,6 +90,8 @@ export interface Actor {
   readonly serviceAccount?: string;
   /** True for a workload identity pool principal (federated or GKE): never a Google account or service agent. */
   readonly federated?: boolean;
+  /** How deny rules' principals match, when not as bindings' members do (an actor that stands for many identities). */
+  readonly denyMatches?: (m: ParsedMember) => ConditionVerdict;
   /**
    * True when the actor may only name `serviceAccount` as a delegate (implicitDelegation): it
    * uses what that account may do on other accounts, but holds none of its grants.
@@ -310,11 +312,7 @@ export class AccessSimulator {
     }
     const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
     const searched = [...perPermission].filter(([, d]) => d !== AccessDecision.ALLOWED).map(([p]) => p);
-    // Escalations are searched for database requests; project-level ones (listing, creating databases) are answered directly.
-    const escalations =
-      options.includeEscalations === false || decision === AccessDecision.ALLOWED || target.database === undefined
-        ? []
-        : findEscalations(this._escalationContext(time), actors, target.database, searched);
+    const escalations = options.includeEscalations === false || decision === AccessDecision.ALLOWED ? [] : findEscalations(this._escalationContext(time), actors, target, searched);
     return {
       decision,
       chains: mergeChains(chains),
@@ -332,7 +330,7 @@ export class AccessSimulator {
       model: this.model,
       time,
       become: (actor) => this.impersonations([actor], time, []),
-      reach: (actor, database, permission) => this.grantsFor(actor, databaseRequestTarget(database, parseDatabaseName(database)!.project), permission, time, []),
+      reach: (actor, on, permission) => this.grantsFor(actor, typeof on === "string" ? databaseRequestTarget(on, parseDatabaseName(on)!.project) : on, permission, time, []),
       account: (email, steps, unknowns) => googleActor(`serviceAccount:${email}`, undefined, steps, unknowns, email),
     };
   }
