@@ -6,7 +6,7 @@ import { ParsedMember, PoolRef, parseMember } from "./members";
 import { resolveRequestSubjects } from "./request-subjects";
 import { RequestTarget, conditionOnTarget, conditionTargetOf, databaseRequestTarget } from "./request-target";
 import { unresolvedMemberVerdict, unresolvedValueVerdict } from "./known-kinds";
-import { actingRoutes } from "./acting-as";
+import { accountsCoveredBy, actingRoutes } from "./acting-as";
 import { DenyRules } from "./deny-policies";
 import { projectOfServiceAccount } from "./members";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
@@ -398,7 +398,7 @@ export class AccessSimulator {
         if (routes.follow.length === 0 && !routes.idTokenOnly) continue;
         const member = anyMember(actor, g);
         if (member.verdict === "no") continue;
-        for (const { email, verdict: reach } of this.impersonationTargets(g)) {
+        for (const { email, verdict: reach } of accountsCoveredBy(this.model, g)) {
           if (email === actor.serviceAccount) continue;
           if (routes.idTokenOnly) {
             reasons.push(`${actor.label} holds ${g.role} on ${email} (${g.resource.address}), which mints ID tokens only (iam.serviceAccounts.getOpenIdToken); Firestore accepts access tokens, not ID tokens`);
@@ -481,16 +481,6 @@ export class AccessSimulator {
       }
     }
     reasons.push(...out.slice(0, MAX_NEAR_MISSES));
-  }
-
-  private impersonationTargets(g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
-    if (g.level === "service_account") return g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
-    if (g.level === "project") return this.model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
-    if (g.level === "folder" || g.level === "organization") {
-      const reason = `${g.resource.address} grants ${g.role} on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
-      return this.model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
-    }
-    return [];
   }
 
   private grantsFor(actor: Actor, target: RequestTarget, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {

@@ -10,6 +10,8 @@
  * does not show. Signing tokens and delegation chains are impersonation, which the
  * simulator follows itself.
  */
+import { DISABLE_SERVICE_ACCOUNT_KEY_CREATION } from "../core/org-policy-constraints";
+import { accountsCoveredBy } from "./acting-as";
 import { ConditionVerdict, evaluateCondition, parseDatabaseName } from "./conditions";
 import { GrantModel, IamModel, UNRESOLVED_MEMBER, memberKeysOf } from "./iam-model";
 import { ParsedMember, parseMember, projectOfServiceAccount } from "./members";
@@ -115,7 +117,7 @@ const ABOVE_PROJECT_SET_IAM_POLICY = ["resourcemanager.folders.setIamPolicy", "r
 const ACCOUNT_SET_IAM_POLICY = "iam.serviceAccounts.setIamPolicy";
 /** A key authenticates as the account (https://cloud.google.com/iam/docs/keys-create-delete), unless iam.disableServiceAccountKeyCreation forbids creating it (https://cloud.google.com/iam/docs/troubleshoot-org-policies). */
 const CREATE_KEY = "iam.serviceAccountKeys.create";
-const KEY_CREATION_CONSTRAINT = "iam.disableServiceAccountKeyCreation";
+const KEY_CREATION_CONSTRAINT = DISABLE_SERVICE_ACCOUNT_KEY_CREATION;
 /**
  * GKE's IAM roles apply to the Kubernetes API of every cluster in the project
  * (https://cloud.google.com/kubernetes-engine/docs/how-to/iam); a pod runs as any
@@ -255,14 +257,7 @@ function sameProject(a: string, b: string, what: string): ConditionVerdict {
 
 /** The accounts a binding on an account, a project or above covers (disabled accounts act for nobody). */
 function accountsUnder(model: IamModel, g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
-  let out: Array<{ email: string; verdict: ConditionVerdict }>;
-  if (g.level === "service_account") out = g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
-  else if (g.level === "project") out = model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
-  else if (g.level === "folder" || g.level === "organization") {
-    const reason = `${g.resource.address} is on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
-    out = model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
-  } else out = [];
-  return out.filter((t) => !model.disabledServiceAccounts.has(t.email));
+  return accountsCoveredBy(model, g).filter((t) => !model.disabledServiceAccounts.has(t.email));
 }
 
 /** The project a deploy permission is held in: the project granted, or the project of the one service or function granted. */
