@@ -44,3 +44,14 @@ test("toAllowFirestoreAccess names itself in a refusal of the request; control: 
   expect(s).toAllowFirestoreAccess({ member: sa, database: db, access: FirestoreAccessLevel.READ });
   expect(s).not.toAllowFirestoreAccess({ member: sa.iamMember, database: db, access: FirestoreAccessLevel.EXPORT });
 });
+
+test("toGrantFirestoreAccess refuses, as explain does, a member or database no binding can hold, so its .not cannot pass vacuously; control: the same names well formed", () => {
+  const { s, sa, db } = fixture();
+  const email = "runner@acme-dev.iam.gserviceaccount.com";
+  // A prefix typo and a database id Firestore refuses: without the check both `.not` lines passed whatever the stack granted.
+  expect(() => expect(s).not.toGrantFirestoreAccess({ member: `serviceaccount:${email}`, database: db, access: FirestoreAccessLevel.READ })).toThrow(/^toGrantFirestoreAccess: invalid member "serviceaccount:runner@/);
+  expect(() => expect(s).not.toGrantFirestoreAccess({ member: sa, database: "projects/acme-dev/databases/Orders", access: FirestoreAccessLevel.READ })).toThrow(/^toGrantFirestoreAccess: invalid database "projects\/acme-dev\/databases\/Orders"/);
+  expect(() => expect(s).toOnlyGrantFirestoreAccess([{ member: "user:", database: db, access: FirestoreAccessLevel.READ }])).toThrow(/^toOnlyGrantFirestoreAccess: invalid member "user:"/);
+  expect(s).toGrantFirestoreAccess({ member: `serviceAccount:${email}`, database: "projects/acme-dev/databases/orders", access: FirestoreAccessLevel.READ });
+  expect(() => expect(s).not.toGrantFirestoreAccess({ member: `serviceAccount:${email}`, database: "projects/acme-dev/databases/orders", access: FirestoreAccessLevel.READ })).toThrow();
+});
