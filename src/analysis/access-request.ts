@@ -44,8 +44,8 @@ export interface AccessRequest {
 const WHERE = "AccessSimulator.explain";
 
 /** A request no caller can make: the field, what was there (cut as construct errors cut it) and the rule. */
-function invalid(field: string, value: unknown, rule: string): Error {
-  return new Error(`${WHERE}: invalid ${field} ${value === undefined ? "(missing)" : show(value)}: ${rule}`);
+function invalid(field: string, value: unknown, rule: string, where = WHERE): Error {
+  return new Error(`${where}: invalid ${field} ${value === undefined ? "(missing)" : show(value)}: ${rule}`);
 }
 
 /**
@@ -65,27 +65,27 @@ const PROJECT_IN_NAME = /^([a-z0-9-]+(\.[a-z0-9-]+)+:)?[a-z0-9][a-z0-9-]{0,62}$/
 const MEMBER_RULE =
   "must be user:EMAIL, group:EMAIL, serviceAccount:EMAIL, domain:DOMAIN or a principal:// / principalSet:// member of a workload identity pool, as IAM names members";
 
-function checkMember(member: unknown): void {
-  if (typeof member !== "string") throw invalid("member", member, `must be a string: ${MEMBER_RULE}`);
+/** Refuses a member IAM would not accept (explain, and the grant matchers for a member they are given literally). */
+export function checkMember(member: unknown, where = WHERE): void {
+  if (typeof member !== "string") throw invalid("member", member, `must be a string: ${MEMBER_RULE}`, where);
   const parsed = parseMember(member);
-  if (parsed.kind === "other") throw invalid("member", member, MEMBER_RULE);
+  if (parsed.kind === "other") throw invalid("member", member, MEMBER_RULE, where);
   if (parsed.kind === "google" && parsed.type !== "domain" && !EMAIL.test(member.slice(member.indexOf(":") + 1))) {
-    throw invalid("member", member, `${parsed.type}: ${EMAIL.rule}`);
+    throw invalid("member", member, `${parsed.type}: ${EMAIL.rule}`, where);
   }
-  if (parsed.kind === "google" && parsed.type === "domain" && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(parsed.value)) throw invalid("member", member, "domain: must be a domain name like example.com");
+  if (parsed.kind === "google" && parsed.type === "domain" && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(parsed.value)) throw invalid("member", member, "domain: must be a domain name like example.com", where);
 }
 
-function checkDatabase(database: unknown): void {
+/** Refuses a database name Firestore would not accept (explain, and the grant matchers for a name they are given literally). */
+export function checkDatabase(database: unknown, where = WHERE): void {
   const rule = 'must be "projects/PROJECT_ID/databases/DATABASE_ID" with a Google Cloud project id and a Firestore database id';
-  if (typeof database !== "string") throw invalid("database", database, rule);
+  if (typeof database !== "string") throw invalid("database", database, rule, where);
   const parsed = parseDatabaseName(database);
-  if (!parsed) throw invalid("database", database, rule);
-  if (!PROJECT_IN_NAME.test(parsed.project)) throw invalid("database", database, "the project must be a project id: lower-case letters, digits and hyphens");
-  if (!DATABASE_ID.test(parsed.database)) throw invalid("database", database, DATABASE_ID.rule);
+  if (!parsed) throw invalid("database", database, rule, where);
+  if (!PROJECT_IN_NAME.test(parsed.project)) throw invalid("database", database, "the project must be a project id: lower-case letters, digits and hyphens", where);
+  if (!DATABASE_ID.test(parsed.database)) throw invalid("database", database, DATABASE_ID.rule, where);
 }
 
-/** A project id, alone or as the resource name `projects/P`. */
-const PROJECT = /^(?:projects\/)?([a-z][a-z0-9-]{4,28}[a-z0-9])$/;
 
 export function validateRequest(request: AccessRequest): { target: RequestTarget; permissions: string[]; time: Date } {
   if (request === null || typeof request !== "object") throw new Error(`${WHERE}: expected a request { token? | member?, database | project, permission? | access? }, got ${show(request)}`);
@@ -93,9 +93,10 @@ export function validateRequest(request: AccessRequest): { target: RequestTarget
     throw new Error(`${WHERE}: give exactly one of database ("projects/PROJECT_ID/databases/DATABASE_ID") or project ("PROJECT_ID", for the permissions Google checks on the project)`);
   }
   if (request.database !== undefined) checkDatabase(request.database);
-  const project = typeof request.project === "string" ? PROJECT.exec(request.project)?.[1] : undefined;
-  if (request.project !== undefined && !project) {
-    throw invalid("project", request.project, 'must be "PROJECT_ID" or "projects/PROJECT_ID" (6-30 of [a-z0-9-], starting with a letter)');
+  // The same project rule as a database name's: a project asked about alone is the one its databases name.
+  const project = typeof request.project === "string" ? request.project.replace(/^projects\//, "") : undefined;
+  if (request.project !== undefined && (project === undefined || !PROJECT_IN_NAME.test(project))) {
+    throw invalid("project", request.project, 'must be "PROJECT_ID" or "projects/PROJECT_ID": lower-case letters, digits and hyphens');
   }
   if (request.token === undefined && request.member === undefined) throw new Error(`${WHERE}: give token (decoded OIDC claims) or member ("user:…", "group:…", "serviceAccount:…")`);
   if (request.token !== undefined && request.member !== undefined) {

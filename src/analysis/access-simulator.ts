@@ -7,7 +7,7 @@ import { ParsedMember, PoolRef, parseMember } from "./members";
 import { resolveRequestSubjects } from "./request-subjects";
 import { RequestTarget, conditionOnTarget, conditionTargetOf, databaseRequestTarget } from "./request-target";
 import { unresolvedMemberVerdict, unresolvedValueVerdict } from "./known-kinds";
-import { actingRoutes } from "./acting-as";
+import { accountsCoveredBy, actingRoutes } from "./acting-as";
 import { DenyRules } from "./deny-policies";
 import { projectOfServiceAccount } from "./members";
 import { loadSynthOutput, stackNameOf } from "./synth-output";
@@ -92,6 +92,8 @@ export interface Actor {
   readonly serviceAccount?: string;
   /** True for a workload identity pool principal (federated or GKE): never a Google account or service agent. */
   readonly federated?: boolean;
+  /** How deny rules' principals match, when not as bindings' members do (an actor that stands for many identities). */
+  readonly denyMatches?: (m: ParsedMember) => ConditionVerdict;
   /**
    * True when the actor may only name `serviceAccount` as a delegate (implicitDelegation): it
    * uses what that account may do on other accounts, but holds none of its grants.
@@ -320,11 +322,7 @@ export class AccessSimulator {
     }
     const decision = this.decide([...perPermission.values()], undecided, chains, reasons);
     const searched = [...perPermission].filter(([, d]) => d !== AccessDecision.ALLOWED).map(([p]) => p);
-    // Escalations are searched for database requests; project-level ones (listing, creating databases) are answered directly.
-    const escalations =
-      options.includeEscalations === false || decision === AccessDecision.ALLOWED || target.database === undefined
-        ? []
-        : findEscalations(this._escalationContext(time), actors, target.database, searched);
+    const escalations = options.includeEscalations === false || decision === AccessDecision.ALLOWED ? [] : findEscalations(this._escalationContext(time), actors, target, searched);
     return {
       decision,
       chains: mergeChains(chains),
@@ -342,7 +340,7 @@ export class AccessSimulator {
       model: this.model,
       time,
       become: (actor) => this.impersonations([actor], time, []),
-      reach: (actor, database, permission) => this.grantsFor(actor, databaseRequestTarget(database, parseDatabaseName(database)!.project), permission, time, []),
+      reach: (actor, on, permission) => this.grantsFor(actor, typeof on === "string" ? databaseRequestTarget(on, parseDatabaseName(on)!.project) : on, permission, time, []),
       account: (email, steps, unknowns) => googleActor(`serviceAccount:${email}`, undefined, steps, unknowns, email),
     };
   }
@@ -410,7 +408,7 @@ export class AccessSimulator {
         if (routes.follow.length === 0 && !routes.idTokenOnly) continue;
         const member = anyMember(actor, g);
         if (member.verdict === "no") continue;
-        for (const { email, verdict: reach } of this.impersonationTargets(g)) {
+        for (const { email, verdict: reach } of accountsCoveredBy(this.model, g)) {
           if (email === actor.serviceAccount) continue;
           if (routes.idTokenOnly) {
             reasons.push(`${actor.label} holds ${g.role} on ${email} (${g.resource.address}), which mints ID tokens only (iam.serviceAccounts.getOpenIdToken); Firestore accepts access tokens, not ID tokens`);
@@ -493,16 +491,6 @@ export class AccessSimulator {
       }
     }
     reasons.push(...out.slice(0, MAX_NEAR_MISSES));
-  }
-
-  private impersonationTargets(g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
-    if (g.level === "service_account") return g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
-    if (g.level === "project") return this.model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
-    if (g.level === "folder" || g.level === "organization") {
-      const reason = `${g.resource.address} grants ${g.role} on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
-      return this.model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
-    }
-    return [];
   }
 
   private grantsFor(actor: Actor, target: RequestTarget, permission: string, time: Date, reasons: string[]): SimulatedAccessChain[] {

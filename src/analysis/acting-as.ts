@@ -1,4 +1,5 @@
-import { IamModel } from "./iam-model";
+import { ConditionVerdict } from "./conditions";
+import { GrantModel, IamModel } from "./iam-model";
 import { ACTING_AS_ACCOUNT, ActingAsPermission, actingAs } from "./role-permissions";
 
 /**
@@ -46,4 +47,19 @@ function routesOf(model: IamModel, role: string): ActingRoutes {
 export function mintsAccessToken(model: IamModel, role: string): boolean {
   const routes = actingRoutes(model, role);
   return routes.unknown === undefined && routes.follow.some((r) => r.mintsAccessToken);
+}
+
+/**
+ * The service accounts a binding on an account, a project, or a folder or organization covers
+ * (the last unknown: which projects sit under it is not in the configuration). One table for
+ * the simulator's impersonation and the escalation search.
+ */
+export function accountsCoveredBy(model: IamModel, g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
+  if (g.level === "service_account") return g.target.includes("${") ? [] : [{ email: g.target, verdict: { verdict: "yes", reason: "" } }];
+  if (g.level === "project") return model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: { verdict: "yes", reason: "" } }));
+  if (g.level === "folder" || g.level === "organization") {
+    const reason = `${g.resource.address} grants ${g.role} on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
+    return model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
+  }
+  return [];
 }

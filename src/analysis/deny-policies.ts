@@ -36,6 +36,8 @@ export interface DenyPrincipal {
   readonly serviceAccount?: string;
   /** True for a workload identity pool principal (federated, GKE). */
   readonly federated?: boolean;
+  /** Overrides `matches` for deny rules: an actor standing for many identities is denied only by a rule naming them all. */
+  readonly denyMatches?: (m: ParsedMember) => ConditionVerdict;
 }
 
 /** A deny rule's answer for one use of one permission: "yes" means denied. */
@@ -174,7 +176,7 @@ function google(type: "user" | "group" | "serviceAccount", email: string): Parse
 function best(who: DenyPrincipal, members: readonly ParsedMember[]): ConditionVerdict {
   let out: ConditionVerdict = NO;
   for (const m of members) {
-    const v = who.matches(m);
+    const v = (who.denyMatches ?? who.matches)(m);
     if (v.verdict === "yes") return YES;
     if (v.verdict === "unknown") out = v;
   }

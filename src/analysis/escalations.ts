@@ -10,9 +10,12 @@
  * does not show. Signing tokens and delegation chains are impersonation, which the
  * simulator follows itself.
  */
+import { DISABLE_SERVICE_ACCOUNT_KEY_CREATION } from "../core/org-policy-constraints";
+import { accountsCoveredBy } from "./acting-as";
 import { ConditionVerdict, evaluateCondition, parseDatabaseName } from "./conditions";
 import { GrantModel, IamModel, UNRESOLVED_MEMBER, memberKeysOf } from "./iam-model";
 import { ParsedMember, parseMember, projectOfServiceAccount } from "./members";
+import { RequestTarget, databaseRequestTarget } from "./request-target";
 import { ACT_AS } from "./role-permissions";
 // The simulator calls this module and this module reads the simulator's types; the values are used inside functions only.
 import { AccessDecision, AccessStep, AccessStepKind, Actor, SimulatedAccessChain, anyMember, mergeChains } from "./access-simulator";
@@ -72,8 +75,8 @@ export interface EscalationContext {
   readonly time: Date;
   /** The actor and every service account it can become by impersonation. */
   become(actor: Actor): Actor[];
-  /** The chains by which the actor holds the permission on the database. */
-  reach(actor: Actor, database: string, permission: string): SimulatedAccessChain[];
+  /** The chains by which the actor holds the permission on the database (its name) or the project target. */
+  reach(actor: Actor, target: string | RequestTarget, permission: string): SimulatedAccessChain[];
   /** The actor of a service account reached with these steps. */
   account(email: string, steps: AccessStep[], unknowns: string[]): Actor;
 }
@@ -114,7 +117,7 @@ const ABOVE_PROJECT_SET_IAM_POLICY = ["resourcemanager.folders.setIamPolicy", "r
 const ACCOUNT_SET_IAM_POLICY = "iam.serviceAccounts.setIamPolicy";
 /** A key authenticates as the account (https://cloud.google.com/iam/docs/keys-create-delete), unless iam.disableServiceAccountKeyCreation forbids creating it (https://cloud.google.com/iam/docs/troubleshoot-org-policies). */
 const CREATE_KEY = "iam.serviceAccountKeys.create";
-const KEY_CREATION_CONSTRAINT = "iam.disableServiceAccountKeyCreation";
+const KEY_CREATION_CONSTRAINT = DISABLE_SERVICE_ACCOUNT_KEY_CREATION;
 /**
  * GKE's IAM roles apply to the Kubernetes API of every cluster in the project
  * (https://cloud.google.com/kubernetes-engine/docs/how-to/iam); a pod runs as any
@@ -215,12 +218,22 @@ function holdings(model: IamModel, actor: Actor, time: Date): Map<string, Held[]
     const verdict = combine(member, holdingCondition(g, time));
     if (verdict.verdict === "no") continue;
     for (const permission of permissions) {
+      // Deny before allow holds for a step's own permission too: a denied actAs or run.services.create is no step.
+      const denial = model.denyRules.denies(actor, permission, projectOfGrant(g), undefined, time);
+      if (denial.verdict === "yes") continue;
       let list = out.get(permission);
       if (!list) out.set(permission, (list = []));
-      list.push({ grant: g, permission, verdict });
+      list.push({ grant: g, permission, verdict: denial.verdict === "unknown" ? combine(verdict, { verdict: "unknown", reason: denial.reason }) : verdict });
     }
   }
   return out;
+}
+
+/** The project whose deny policies judge a use of the binding's permission: the project granted, the account's, or the resource's. */
+function projectOfGrant(g: GrantModel): string {
+  if (g.level === "project") return g.target;
+  if (g.level === "service_account") return projectOfServiceAccount(g.target) ?? "";
+  return g.level === "other" ? (g.stack.projectOf(g.resource) ?? "") : "";
 }
 
 function where(g: GrantModel): string {
@@ -244,14 +257,7 @@ function sameProject(a: string, b: string, what: string): ConditionVerdict {
 
 /** The accounts a binding on an account, a project or above covers (disabled accounts act for nobody). */
 function accountsUnder(model: IamModel, g: GrantModel): Array<{ email: string; verdict: ConditionVerdict }> {
-  let out: Array<{ email: string; verdict: ConditionVerdict }>;
-  if (g.level === "service_account") out = g.target.includes("${") ? [] : [{ email: g.target, verdict: YES }];
-  else if (g.level === "project") out = model.serviceAccountsOfProject(g.target).map((email) => ({ email, verdict: YES }));
-  else if (g.level === "folder" || g.level === "organization") {
-    const reason = `${g.resource.address} is on ${g.level} ${g.target}; which projects sit under it is not in the configuration`;
-    out = model.serviceAccounts.map((email) => ({ email, verdict: { verdict: "unknown", reason } }));
-  } else out = [];
-  return out.filter((t) => !model.disabledServiceAccounts.has(t.email));
+  return accountsCoveredBy(model, g).filter((t) => !model.disabledServiceAccounts.has(t.email));
 }
 
 /** The project a deploy permission is held in: the project granted, or the project of the one service or function granted. */
@@ -420,9 +426,16 @@ export function gkeWorkloadActor(project: string, steps: AccessStep[], unknowns:
     if (m.kind === "other" && m.raw.includes("${")) return { verdict: "unknown", reason: `member ${m.raw} is a reference Terraform fills in` };
     return NO;
   };
+  // A deny rule naming some of the pool's Kubernetes accounts does not deny a pod that runs as another one.
+  const denyMatches = (m: ParsedMember): ConditionVerdict =>
+    m.kind === "federated" && m.pool.poolId === poolId && m.key !== "*"
+      ? { verdict: "unknown", reason: `${m.raw} names some Kubernetes service accounts of project ${project}; a pod may run as another one` }
+      : matches(m);
   return {
     label: `any Kubernetes service account of project ${project}'s GKE clusters`,
     matches,
+    denyMatches,
+    federated: true,
     members: [`principalSet://iam.googleapis.com/projects/${project}/locations/global/workloadIdentityPools/${poolId}/*`],
     keys: [`pool:${poolId}`, "public", UNRESOLVED_MEMBER],
     steps,
@@ -454,10 +467,10 @@ function destinationKey(to: Destination): string {
  * and the paths whose end reaches a permission on the database. Looks only at the bindings
  * naming each actor (IamModel.grantsWithMemberKeys), never at every grant.
  */
-export function findEscalations(ctx: EscalationContext, actors: readonly Actor[], database: string, permissions: readonly string[]): AccessEscalation[] {
-  const db = parseDatabaseName(database);
-  // A request about a project rather than a database (issue 21 point 8) is not searched here yet.
-  if (permissions.length === 0 || !db) return [];
+export function findEscalations(ctx: EscalationContext, actors: readonly Actor[], on: string | RequestTarget, permissions: readonly string[]): AccessEscalation[] {
+  const db = typeof on === "string" ? parseDatabaseName(on) : undefined;
+  const target = typeof on === "string" ? (db ? databaseRequestTarget(on, db.project) : undefined) : on;
+  if (permissions.length === 0 || !target) return [];
   const seen = new Set<string>(actors.filter((a) => a.serviceAccount).map((a) => `sa:${a.serviceAccount}`));
   const queue = actors.map((actor) => ({ actor, methods: [] as EscalationMethod[], summaries: [] as string[] }));
   const found: AccessEscalation[] = [];
@@ -473,8 +486,8 @@ export function findEscalations(ctx: EscalationContext, actors: readonly Actor[]
       if (move.to.kind === "policy") {
         const reach: ConditionVerdict =
           move.to.project !== undefined
-            ? sameProject(move.to.project, db.project, `${move.steps[0].address} is on a project the database's`)
-            : { verdict: "unknown", reason: `whether project ${db.project} sits under ${move.to.above} is not in the configuration` };
+            ? sameProject(move.to.project, target.project, `${move.steps[0].address} is on a project the ${target.database !== undefined ? "database's" : "request's"}`)
+            : { verdict: "unknown", reason: `whether project ${target.project} sits under ${move.to.above} is not in the configuration` };
         if (reach.verdict === "no") continue;
         const all = [...unknowns, ...(reach.verdict === "unknown" ? [reach.reason] : [])];
         found.push({ decision: all.length > 0 ? AccessDecision.UNKNOWN : AccessDecision.ALLOWED, permissions: [...permissions], ...path, summary: path.summaries.join(", then "), steps, unknowns: all });
@@ -487,7 +500,7 @@ export function findEscalations(ctx: EscalationContext, actors: readonly Actor[]
           seen.add(`sa:${reached.serviceAccount}`);
         }
         for (const permission of permissions) {
-          for (const chain of ctx.reach(reached, database, permission)) {
+          for (const chain of ctx.reach(reached, target, permission)) {
             found.push({ decision: chain.decision, permissions: chain.permissions, ...path, summary: path.summaries.join(", then "), steps: chain.steps, unknowns: chain.unknowns });
           }
         }

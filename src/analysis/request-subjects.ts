@@ -8,6 +8,7 @@
  */
 import type { IConstruct } from "constructs";
 import { terraformText } from "../core/token-text";
+import { cut } from "../core/validate";
 import { AccessRequest } from "./access-request";
 import { IamModel } from "./iam-model";
 import { parseMember } from "./members";
@@ -32,16 +33,16 @@ export function textOf(value: unknown, property: "iamMember" | "databaseName" | 
 export function resolveSubject(model: IamModel, value: string, what: string, where: string, scope?: IConstruct): string {
   const t = terraformText(value, scope);
   if (!t) {
-    throw new Error(`${where}: ${what} ${value} holds cdktf tokens that do not name their stack; pass the TerraformStack to expect() instead of its JSON, or the value as Google writes it`);
+    throw new Error(`${where}: ${what} ${cut(value)} holds cdktf tokens that do not name their stack; pass the TerraformStack to expect() instead of its JSON, or the value as Google writes it`);
   }
   if (t.scopeStack !== undefined) {
-    throw new Error(`${where}: ${what} ${t.text} belongs to stack ${t.stack}, not to the stack received (${t.scopeStack}): its bindings cannot name it; pass stack ${t.stack}`);
+    throw new Error(`${where}: ${what} ${cut(t.text)} belongs to stack ${t.stack}, not to the stack received (${t.scopeStack}): its bindings cannot name it; pass stack ${t.stack}`);
   }
   if (!t.text.includes("${")) return t.text;
   const resolved = resolveInStacks(model.stacks, t.text, t.stack, what, where);
   if (resolved.includes("${")) {
     throw new Error(
-      `${where}: ${what} ${resolved} holds ${unresolvedReferences(resolved).join(", ")}, which these stacks cannot resolve ` +
+      `${where}: ${what} ${cut(resolved)} holds ${cut(unresolvedReferences(resolved).join(", "))}, which these stacks cannot resolve ` +
         "(not declared in them, or known only after apply): no binding can be compared with it, so any answer would be a guess. " +
         "Pass the stack that declares it, or the value as Google writes it",
     );
@@ -64,7 +65,7 @@ function resolveInStacks(stacks: readonly StackModel[], text: string, preferred:
   }
   if (byStack.size > 1) {
     const options = [...byStack].map(([value, names]) => `${value} in ${names.join(", ")}`).join("; ");
-    throw new Error(`${where}: ${what} ${text} names a resource several stacks declare with different values (${options}); pass the value as Google writes it`);
+    throw new Error(`${where}: ${what} ${cut(text)} names a resource several stacks declare with different values (${options}); pass the value as Google writes it`);
   }
   return byStack.size === 1 ? [...byStack.keys()][0] : text;
 }
@@ -96,7 +97,7 @@ export function resolveRequestSubjects(model: IamModel, request: AccessRequest, 
     const parsed = typeof resolved.member === "string" ? parseMember(resolved.member) : undefined;
     if (parsed?.kind === "federated" && parsed.principalSet) {
       throw new Error(
-        `${where}: member ${parsed.raw} is a principal set (many identities), not one identity: ask with the token (decoded claims) of a workload in it, ` +
+        `${where}: member ${cut(parsed.raw)} is a principal set (many identities), not one identity: ask with the token (decoded claims) of a workload in it, ` +
           "or a principal://…/subject/… member; to check the binding itself, use toGrantFirestoreAccess",
       );
     }

@@ -78,6 +78,7 @@ export const explainCommand: Command = {
     refuseTogether(values.token !== undefined && values.member !== undefined, "--token", "--member", "a request comes from one identity: the token's, or the member's");
     refuseTogether(values.token !== undefined && values.group !== undefined, "--token", "--group", "a federated identity's groups are what its provider maps into google.groups from the token");
     refuseTogether(values.token !== undefined && values["no-groups"] === true, "--token", "--no-groups", "groups belong to a member; a token brings its own through the provider's google.groups mapping");
+    refuseTogether(values.database !== undefined && values.project !== undefined, "--database", "--project", "a request is about one database, or about the project for the permissions Google checks there");
     refuseTogether(values.group !== undefined && values["no-groups"] === true, "--group", "--no-groups", "the member either belongs to the groups named or to none");
     const request: AccessRequest = {
       token,
@@ -121,7 +122,7 @@ function refuseTogether(both: boolean, a: string, b: string, why: string): void 
 /** The API's message with the request field named as the option that set it. */
 function asOption(message: string, tokenFile: string | undefined): string {
   const m = /^AccessSimulator\.explain: invalid (token|member|groups|database|project|permission|access|time)\b/.exec(message);
-  if (!m) return message.replace(/^AccessSimulator\.explain: /, "explain: ");
+  if (!m) return message.replace(/^AccessSimulator\.explain: /, "explain: ").replace(/: name the database instead of project (\S+)$/, ": give --database instead of --project $1");
   const option = m[1] === "token" ? `--token ${tokenFile}` : m[1] === "groups" ? "--group" : `--${m[1]}`;
   return `explain: ${option}: ${message.slice("AccessSimulator.explain: ".length)}`;
 }

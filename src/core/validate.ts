@@ -29,6 +29,11 @@ export function show(value: unknown): string {
   } catch {
     text = Object.prototype.toString.call(value);
   }
+  return cut(text);
+}
+
+/** Text as messages echo it: whole when short, else its start and its length (a 100,000-character input is not echoed back). */
+export function cut(text: string): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}... (${text.length} characters)` : text;
 }
 

@@ -42,7 +42,7 @@ export function toAllowFederatedAccess(received: unknown, expected: FederatedAcc
     const raw = typeof expected.principal === "string" ? expected.principal : expected.principal?.iamMember;
     if (typeof raw !== "string") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member or a FederatedPrincipal, got ${preview(expected.principal)}`);
     principal = parseMember(resolveSubject(IamModel.ofStack(stackModel), untokenize(raw, stack, `${MATCHER}: principal`), "principal", MATCHER));
-    if (principal.kind !== "federated") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member of a workload identity pool, got ${principal.raw}`);
+    if (principal.kind !== "federated") throw new Error(`${MATCHER}: principal must be a principal:// or principalSet:// member of a workload identity pool, got ${preview(principal.raw)}`);
   }
   const model = IamModel.of([stackModel]);
   const token = expected.token;

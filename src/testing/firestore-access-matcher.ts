@@ -50,7 +50,13 @@ export function toAllowFirestoreAccess(received: unknown, request: AccessRequest
   const { model, stack } = modelFor(received);
   // A member or database given as the object the test holds, or as its token (sa.iamMember), means what the stack declares.
   const resolved = resolveRequestSubjects(model, request, MATCHER, stack);
-  const answer = AccessSimulator._fromModel(model).explain(resolved, { includeEscalations: escalations });
+  let answer: AccessExplanation;
+  try {
+    answer = AccessSimulator._fromModel(model).explain(resolved, { includeEscalations: escalations });
+  } catch (e) {
+    // The refusal names the matcher the test called, not the API it calls.
+    throw new Error((e as Error).message.replace(/^AccessSimulator\.explain: /, `${MATCHER}: `));
+  }
   const decision = escalations ? answer.decisionWithEscalations : answer.decision;
   const asked = `${request.permission ?? request.access} on ${resolved.database ?? `projects/${String(resolved.project).replace(/^projects\//, "")}`}`;
   if (decision === AccessDecision.UNKNOWN) {

@@ -3,7 +3,9 @@ import { EXPORT_PERMISSIONS, FIRESTORE_ACCESS_ROLES, FirestoreAccessLevel, expor
 import { IamModel } from "../analysis/iam-model";
 import { StackModel } from "../analysis/terraform-json";
 import { parseDatabaseName } from "../analysis/conditions";
+import { checkDatabase, checkMember } from "../analysis/access-request";
 import { undeclaredReferences } from "../analysis/request-subjects";
+import { cut } from "../core/validate";
 import { memberKey } from "./found-grants";
 import { ReadStack, preview, untokenize } from "./received-stack";
 
@@ -48,7 +50,7 @@ export function expectedGrant(expected: FirestoreGrantExpectation, received: Rea
     const text = model.resolve(untokenize(value, received, `${matcher}: ${what}`));
     // A reference to a resource this stack does not declare (another stack's account) no binding here can hold: the expectation could only miss.
     const undeclared = undeclaredReferences(model, text);
-    if (undeclared.length > 0) throw new Error(`${matcher}: ${what} ${text} names ${undeclared.join(", ")}, which this stack does not declare; pass the stack that declares it`);
+    if (undeclared.length > 0) throw new Error(`${matcher}: ${what} ${cut(text)} names ${cut(undeclared.join(", "))}, which this stack does not declare; pass the stack that declares it`);
     return text;
   };
   const database = resolve(databaseNameOf(expected.database, matcher), "database");
@@ -56,11 +58,15 @@ export function expectedGrant(expected: FirestoreGrantExpectation, received: Rea
     throw new Error(`${matcher}: ${DATABASE_SHAPE}, got ${preview(expected.database)}`);
   }
   const member = expected.member === undefined ? undefined : resolve(memberOf(expected.member, matcher), "member");
+  // A name no binding can hold (a typo in the prefix, a database id Firestore refuses) would let a `.not` test pass whatever the
+  // stack grants: refused as explain refuses it. Text Terraform fills in is compared as the bindings hold it.
+  if (!database.includes("${")) checkDatabase(database, matcher);
+  if (member !== undefined && !member.includes("${")) checkMember(member, matcher);
   return { role: resolve(roleOf(expected, matcher, model, database), "role"), database, member, memberKey: member === undefined ? undefined : memberKey(member) };
 }
 
 export function describeExpected(e: ExpectedGrant): string {
-  return `${e.role} on ${e.database} to ${e.member ?? "any member"}`;
+  return `${e.role} on ${cut(e.database)} to ${e.member === undefined ? "any member" : cut(e.member)}`;
 }
 
 function databaseNameOf(target: DatabaseTarget, matcher: string): string {
