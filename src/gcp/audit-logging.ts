@@ -21,6 +21,7 @@ import {
   serviceClause,
 } from "./audit-rules";
 import { PROJECT_ID } from "./gcp-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 /** Audit log types that can be switched on; Admin Activity (admin writes) is always logged. */
 export enum AuditLogType {
@@ -156,6 +157,7 @@ export class FirestoreAuditLogging extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreAuditLoggingProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, {
       projectId: "string",
       logTypes: "string[]?",

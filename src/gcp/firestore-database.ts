@@ -18,6 +18,7 @@ import {
 import { FirestoreCustomRole } from "./firestore-custom-role";
 import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION, FIRESTORE_MULTI_REGIONS } from "./firestore-rules";
 import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 /**
  * A Firestore database that principals can be granted access to. Every grant is a
@@ -83,6 +84,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   protected constructor(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", databaseId: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.databaseId = check(this, "databaseId", props.databaseId ?? DEFAULT_DATABASE_ID, DATABASE_ID);

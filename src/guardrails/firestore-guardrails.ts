@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AnnotationMetadataEntryType, Annotations, App, Aspects, IAspect, StackAnnotation, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { requireCdktfApp } from "../core/supported-core";
 import { check, inputError } from "../core/validate";
 import type * as Engine from "./engine";
 import { describeFinding, formatReport } from "./finding-formats";
@@ -52,9 +53,15 @@ export class FirestoreGuardrails implements IAspect {
    * Rules over every stack (FSI-LOG-001) run as an App validation, which cdktf runs after
    * every stack is synthesized and before it writes manifest.json: a violation fails
    * `app.synth()` with the construct path, rule id and fix, so `cdktf synth` and
-   * `cdktf deploy` (which synthesizes first) stop.
+   * `cdktf deploy` (which synthesizes first) stop. Whole-app warnings are listed with the
+   * per-stack ones in manifest.json, so `cdktf synth` prints both.
+   *
+   * Throws when the App comes from another core package (CDK Terrain's `cdktn`), which
+   * would never run the Aspect: judge such an app's output with the CLI instead.
    */
   public static applyTo(app: App, props: FirestoreGuardrailsProps = {}): FirestoreGuardrails {
+    // A CDK Terrain (cdktn) App would never visit the Aspect: refused, not silently unchecked.
+    requireCdktfApp(app, "FirestoreGuardrails.applyTo");
     const guardrails = new FirestoreGuardrails(props);
     guardrails.attach(app);
     const holder = app as unknown as { [SYNTH_WRAPPED]?: boolean; synth: () => void };
@@ -80,6 +87,7 @@ export class FirestoreGuardrails implements IAspect {
    * @param reason why the rule does not apply here, at least 10 characters
    */
   public static suppress(construct: IConstruct, ruleId: string, reason: string): void {
+    requireCdktfApp(construct, "FirestoreGuardrails.suppress");
     const { allRuleInfos, isKnownRuleId } = engine();
     if (!isKnownRuleId(ruleId)) {
       throw inputError(construct, "ruleId", ruleId, `must be a guardrail rule id (${allRuleInfos().map((r) => r.id).join(", ")})`);
