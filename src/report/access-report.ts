@@ -3,6 +3,7 @@ import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
 import { markdown } from "./render";
+import { ProviderAudience, audiencesMarkdown, tokenAudiences } from "./token-audiences";
 
 /**
  * Who can reach which Firestore database, read from synthesized Terraform JSON: external
@@ -15,7 +16,7 @@ export class AccessReport {
   /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
   public static fromSynthOutput(directory: string): AccessReport {
     const stacks = loadSynthOutput(directory);
-    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks));
+    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks), tokenAudiences(stacks));
   }
 
   private constructor(
@@ -24,6 +25,8 @@ export class AccessReport {
     public readonly auditCoverage: ProjectAuditCoverage[],
     /** Buckets holding exports of a database (copies of its data), each with who can read it. */
     public readonly copies: DatabaseCopy[],
+    /** The audience each provider's tokens must carry (the provider id decides it, not the construct id). */
+    private readonly audiences: ProviderAudience[] = [],
   ) {}
 
   /** Environments with at least one chain, in deployment order. */
@@ -31,9 +34,9 @@ export class AccessReport {
     return sortEnvironments(this.chains.map((c) => c.environment));
   }
 
-  /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data and the audit coverage per project. */
+  /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data, the audit coverage per project and the audience each provider's tokens need. */
   public toMarkdown(): string {
-    return markdown(this.chains, this.auditCoverage, this.copies);
+    return `${markdown(this.chains, this.auditCoverage, this.copies)}${audiencesMarkdown(this.audiences).map((line) => `${line}\n`).join("")}`;
   }
 
   /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
