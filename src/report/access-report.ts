@@ -1,9 +1,23 @@
-import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
-import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
+import type * as AuditCoverageModule from "../analysis/audit-coverage";
+import type { ProjectAuditCoverage } from "../analysis/audit-coverage";
+import type * as ExportCopiesModule from "../analysis/export-copies";
+import type { DatabaseCopy } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
-import { markdown } from "./render";
-import { ProviderAudience, audiencesMarkdown, tokenAudiences } from "./token-audiences";
+import type * as RenderModule from "./render";
+import type * as TokenAudiencesModule from "./token-audiences";
+import type { ProviderAudience } from "./token-audiences";
+
+/*
+ * What only a report needs (audit coverage, copies, audiences, Markdown) loads when a report
+ * is made: the library is loaded by every synth, and under tsx each module costs 1-2 ms.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const auditCoverageModule = (): typeof AuditCoverageModule => require("../analysis/audit-coverage");
+const exportCopiesModule = (): typeof ExportCopiesModule => require("../analysis/export-copies");
+const renderModule = (): typeof RenderModule => require("./render");
+const tokenAudiencesModule = (): typeof TokenAudiencesModule => require("./token-audiences");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Who can reach which Firestore database, read from synthesized Terraform JSON: external
@@ -16,7 +30,7 @@ export class AccessReport {
   /** Reads a cdktf output directory (manifest.json) or one cdk.tf.json file. */
   public static fromSynthOutput(directory: string): AccessReport {
     const stacks = loadSynthOutput(directory);
-    return new AccessReport(allChains(stacks), auditCoverage(stacks), databaseCopies(stacks), tokenAudiences(stacks));
+    return new AccessReport(allChains(stacks), auditCoverageModule().auditCoverage(stacks), exportCopiesModule().databaseCopies(stacks), tokenAudiencesModule().tokenAudiences(stacks));
   }
 
   private constructor(
@@ -36,7 +50,8 @@ export class AccessReport {
 
   /** Markdown: per environment a table and a Mermaid diagram, then the copies of the data, the audit coverage per project and the audience each provider's tokens need. */
   public toMarkdown(): string {
-    return `${markdown(this.chains, this.auditCoverage, this.copies)}${audiencesMarkdown(this.audiences).map((line) => `${line}\n`).join("")}`;
+    const audiences = tokenAudiencesModule().audiencesMarkdown(this.audiences);
+    return `${renderModule().markdown(this.chains, this.auditCoverage, this.copies)}${audiences.map((line) => `${line}\n`).join("")}`;
   }
 
   /** JSON for tools: `{ "chains": [...], "copies": [...], "auditCoverage": [...] }`, deterministic order. */
