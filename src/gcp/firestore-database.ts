@@ -1,5 +1,5 @@
-import { FirestoreBackupSchedule } from "@cdktf/provider-google/lib/firestore-backup-schedule";
-import { FirestoreDatabase as FirestoreDatabaseResource } from "@cdktf/provider-google/lib/firestore-database";
+import type { FirestoreBackupSchedule } from "@cdktf/provider-google/lib/firestore-backup-schedule";
+import type { FirestoreDatabase as FirestoreDatabaseResource } from "@cdktf/provider-google/lib/firestore-database";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
@@ -286,6 +286,8 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
       throw inputError(this, "kmsKeyName", key, `must be a key in KMS location ${wanted}, the one matching Firestore location ${this.locationId}`);
     }
 
+    // Loaded here, not with the library: an app that only grants on existing databases never needs it.
+    const { FirestoreDatabase: FirestoreDatabaseResource } = require("@cdktf/provider-google/lib/firestore-database") as typeof import("@cdktf/provider-google/lib/firestore-database");
     this.resource = new FirestoreDatabaseResource(this, "Resource", {
       project: this.projectId,
       name: this.databaseId,
@@ -314,6 +316,7 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
       throw inputError(this, "backup recurrence", recurrence, "a database has at most one DAILY and one WEEKLY backup schedule; this one is declared twice");
     }
     const weekly = recurrence === FirestoreBackupRecurrence.WEEKLY;
+    const { FirestoreBackupSchedule } = require("@cdktf/provider-google/lib/firestore-backup-schedule") as typeof import("@cdktf/provider-google/lib/firestore-backup-schedule");
     const schedule = new FirestoreBackupSchedule(this, `Backup${weekly ? "Weekly" : "Daily"}`, {
       project: this.projectId,
       database: this.resource.name,
