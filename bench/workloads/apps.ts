@@ -68,6 +68,8 @@ export function rawApp(outdir: string, N: number, M: number): any {
         "attribute.organization_slug": "assertion.organization_slug",
         "attribute.pipeline": 'assertion.organization_slug + "/" + assertion.pipeline_slug',
         "attribute.pipeline_branch": 'assertion.organization_slug + "/" + assertion.pipeline_slug + ":" + assertion.build_branch',
+        "attribute.pipeline_id": 'has(assertion.pipeline_id) ? assertion.pipeline_id : "none"',
+        "attribute.pipeline_id_branch": 'has(assertion.pipeline_id) ? assertion.pipeline_id + ":" + assertion.build_branch : "none"',
         "google.subject": '"organization:" + assertion.organization_slug + ":pipeline:" + assertion.pipeline_slug',
       },
       attributeCondition: 'assertion.organization_slug == "acme"',

@@ -5,6 +5,7 @@ import { check, checkEach, checkShape, inputError } from "../core/validate";
 import { EntraClientSecretOptions } from "./client-secret";
 import { EntraAppRegistration, EntraAppRole, EntraMemberType } from "./entra-app-registration";
 import { OBJECT_ID, REDIRECT_URI, TENANT_ID, WEB_BASE_URL } from "./entra-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 /** Which Airflow serves the login: the OAuth callback path moved in Airflow 3. */
 export enum AirflowVersion {
@@ -76,6 +77,7 @@ export class AirflowEntraLogin extends Construct {
 
   constructor(scope: Construct, id: string, props: AirflowEntraLoginProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, {
       tenantId: "string",
       displayName: "string",

@@ -8,6 +8,7 @@ import { check, checkOptional, checkShape, inputError } from "../core/validate";
 import { PROJECT_ID } from "../gcp/gcp-rules";
 import { SECRET_LIFETIME_PERIODS, SECRET_MANAGER_SECRET_ID, SECRET_ROTATION_DAYS } from "./entra-rules";
 import { SECRET_SLOTS, slotGeneration } from "./secret-generations";
+import { requireCdktfApp } from "../core/supported-core";
 
 const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
 const DEFAULT_ROTATION_DAYS = 60;
@@ -68,6 +69,7 @@ export class EntraClientSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: EntraClientSecretProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "clientSecret", props, { projectId: "string", secretId: "string", accessors: "principal[]", rotationDays: "whole-number?", preventDestroy: "boolean?", applicationResourceId: "string" });
     check(this, "clientSecret.projectId", props.projectId, PROJECT_ID);
     this.secretId = check(this, "clientSecret.secretId", props.secretId, SECRET_MANAGER_SECRET_ID);

@@ -25,6 +25,7 @@ import {
   SIGN_IN_AUDIENCE,
   TENANT_ID,
 } from "./entra-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 /**
  * The azuread bindings, loaded when the first app registration is declared rather than with
@@ -198,6 +199,7 @@ export class EntraAppRegistration extends Construct implements IEntraTokenAudien
 
   constructor(scope: Construct, id: string, props: EntraAppRegistrationProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, {
       tenantId: "string",
       displayName: "string",

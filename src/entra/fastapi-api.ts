@@ -4,6 +4,7 @@ import { entraJwksUri, entraOpenIdConfigurationUrl } from "../core/issuers";
 import { check, checkShape, inputError } from "../core/validate";
 import { EntraApiScope, EntraAppRegistration, EntraAppRole } from "./entra-app-registration";
 import { TENANT_ID } from "./entra-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface FastApiEntraApiProps {
   readonly tenantId: string;
@@ -40,6 +41,7 @@ export class FastApiEntraApi extends Construct {
 
   constructor(scope: Construct, id: string, props: FastApiEntraApiProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { tenantId: "string", displayName: "string", appRoles: "object[]?", scopes: "object[]?", identifierUri: "string?", owners: "string[]?", appRoleAssignmentRequired: "boolean?" });
     const tenantId = check(this, "tenantId", props.tenantId, TENANT_ID);
     if ((props.appRoles ?? []).length === 0 && (props.scopes ?? []).length === 0) {

@@ -22,6 +22,7 @@ import {
 } from "./audit-rules";
 import { PROJECT_ID } from "./gcp-rules";
 import { MAX_LOGGING_FILTER_LENGTH, loggingStringLiteral } from "./logging-filter";
+import { requireCdktfApp } from "../core/supported-core";
 
 /** Audit log types that can be switched on; Admin Activity (admin writes) is always logged. */
 export enum AuditLogType {
@@ -171,6 +172,7 @@ export class FirestoreAuditLogging extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreAuditLoggingProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, {
       projectId: "string",
       logTypes: "string[]?",

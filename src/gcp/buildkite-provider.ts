@@ -8,6 +8,7 @@ import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { BUILDKITE_SLUG, GIT_BRANCH, checkConditionFits } from "./gcp-rules";
 import { ProviderCommonOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 import type { WorkloadIdentityPool } from "./workload-identity-pool";
+import { rememberPresetCel } from "../core/library-cel";
 
 /*
  * Claims from Buildkite's OIDC reference (https://buildkite.com/docs/agent/cli/reference/oidc):
@@ -108,6 +109,7 @@ export class BuildkiteOidcProvider extends WorkloadIdentityOidcProvider {
       },
       attributeCondition: pins.join(" && "),
     });
+    rememberPresetCel(this);
     this.organizationSlug = org;
     this.organizationId = options.organizationId;
     if (options.organizationId !== undefined) this.requiredClaims.add("organization_id");

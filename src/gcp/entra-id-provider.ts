@@ -9,6 +9,7 @@ import { FederatedMatch, FederatedPrincipal } from "./federated-principal";
 import { ATTRIBUTE_VALUE, AUDIENCE } from "./gcp-rules";
 import { ProviderCommonOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 import type { WorkloadIdentityPool } from "./workload-identity-pool";
+import { rememberPresetCel } from "../core/library-cel";
 
 export interface EntraIdProviderOptions extends ProviderCommonOptions {
   /**
@@ -68,6 +69,7 @@ export class EntraIdOidcProvider extends WorkloadIdentityOidcProvider {
       },
       attributeCondition: `assertion.tid == ${celStringLiteral(tenantId)}`,
     });
+    rememberPresetCel(this);
     this.tenantId = tenantId;
     this.tokenVersion = version;
     // Azure VMs hand the managed identity its token from instance metadata; App Service and

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { check, checkEach, checkShape, checkTextOptional } from "../core/validate";
 import { CUSTOM_ROLE_DESCRIPTION, CUSTOM_ROLE_ID, CUSTOM_ROLE_TITLE, DATASTORE_PERMISSION, PERMISSION_LIST } from "./firestore-rules";
 import { PROJECT_ID } from "./gcp-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface FirestoreCustomRoleProps {
   /** The project the role is defined in; it can be granted on databases of this project only. */
@@ -36,6 +37,7 @@ export class FirestoreCustomRole extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreCustomRoleProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", roleId: "string", permissions: "string[]", title: "string?", description: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.roleId = check(this, "roleId", props.roleId, CUSTOM_ROLE_ID);

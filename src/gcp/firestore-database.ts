@@ -1,5 +1,5 @@
-import { FirestoreBackupSchedule } from "@cdktf/provider-google/lib/firestore-backup-schedule";
-import { FirestoreDatabase as FirestoreDatabaseResource } from "@cdktf/provider-google/lib/firestore-database";
+import type { FirestoreBackupSchedule } from "@cdktf/provider-google/lib/firestore-backup-schedule";
+import type { FirestoreDatabase as FirestoreDatabaseResource } from "@cdktf/provider-google/lib/firestore-database";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
@@ -21,6 +21,7 @@ import {
 import { FirestoreCustomRole } from "./firestore-custom-role";
 import { BACKUP_RETENTION_DAYS, DATABASE_ID, DEFAULT_DATABASE_ID, FIRESTORE_LOCATION, FIRESTORE_MULTI_REGIONS } from "./firestore-rules";
 import { KMS_KEY_NAME, PROJECT_ID } from "./gcp-rules";
+import { requireCdktfApp } from "../core/supported-core";
 
 /**
  * A Firestore database that principals can be granted access to. Every grant is a
@@ -92,6 +93,7 @@ export abstract class FirestoreDatabaseBase extends Construct implements IFirest
 
   protected constructor(scope: Construct, id: string, props: FirestoreDatabaseReferenceProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", databaseId: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.databaseId = check(this, "databaseId", props.databaseId ?? DEFAULT_DATABASE_ID, DATABASE_ID);
@@ -322,6 +324,8 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
       throw inputError(this, "kmsKeyName", key, `must be a key in KMS location ${wanted}, the one matching Firestore location ${this.locationId}`);
     }
 
+    // Loaded here, not with the library: an app that only grants on existing databases never needs it.
+    const { FirestoreDatabase: FirestoreDatabaseResource } = require("@cdktf/provider-google/lib/firestore-database") as typeof import("@cdktf/provider-google/lib/firestore-database");
     this.resource = new FirestoreDatabaseResource(this, "Resource", {
       project: this.projectId,
       name: this.databaseId,
@@ -350,6 +354,7 @@ export class FirestoreDatabase extends FirestoreDatabaseBase {
       throw inputError(this, "backup recurrence", recurrence, "a database has at most one DAILY and one WEEKLY backup schedule; this one is declared twice");
     }
     const weekly = recurrence === FirestoreBackupRecurrence.WEEKLY;
+    const { FirestoreBackupSchedule } = require("@cdktf/provider-google/lib/firestore-backup-schedule") as typeof import("@cdktf/provider-google/lib/firestore-backup-schedule");
     const schedule = new FirestoreBackupSchedule(this, `Backup${weekly ? "Weekly" : "Daily"}`, {
       project: this.projectId,
       database: this.resource.name,

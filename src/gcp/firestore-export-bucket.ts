@@ -9,6 +9,7 @@ import { DATA_LOCATION, STORAGE_BUCKET_NAME, STORAGE_LABEL_VALUE, STORAGE_RETENT
 import { IFirestoreDatabase } from "./firestore-database";
 import { KMS_KEY_NAME, PROJECT_ID, storageKeyLocationProblem } from "./gcp-rules";
 import { StorageClassTransition, storageLifecycleRules } from "./storage-lifecycle";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface FirestoreExportBucketProps {
   /** The database whose exports the bucket holds. The bucket is labelled with it: a copy of its data. */
@@ -70,6 +71,7 @@ export class FirestoreExportBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: FirestoreExportBucketProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, {
       database: "object",
       projectId: "string?",

@@ -17,6 +17,7 @@ import {
 } from "./gcp-rules";
 import { ProviderCommonOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
 import type { WorkloadIdentityPool } from "./workload-identity-pool";
+import { rememberPresetCel } from "../core/library-cel";
 
 /*
  * Claims come from GitHub's OIDC reference (https://docs.github.com/en/actions/reference/security/oidc):
@@ -140,6 +141,7 @@ export class GitHubActionsOidcProvider extends WorkloadIdentityOidcProvider {
       attributeMapping: GITHUB_MAPPING,
       attributeCondition: pins.join(" && "),
     });
+    rememberPresetCel(this);
     this.owner = owner;
     this.ownerId = options.ownerId;
     this.events = events;

@@ -10,6 +10,7 @@ import { HTTPS_URL } from "../core/formats";
 import { check, checkEach, checkShape, checkUnique, inputError } from "../core/validate";
 import { PROJECT_ID } from "./gcp-rules";
 import { WorkloadIdentityPool } from "./workload-identity-pool";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface ProjectOrgPolicyProps {
   /** The project the policy is set on (parent `projects/PROJECT_ID`). */
@@ -33,6 +34,7 @@ export abstract class EnforcedProjectPolicy extends Construct {
 
   protected constructor(scope: Construct, id: string, props: ProjectOrgPolicyProps, constraint: string) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.constraint = constraint;
@@ -91,6 +93,7 @@ export class WorkloadIdentityProviderPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProviderPolicyProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", additionalIssuers: "string[]?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.additional = [...(props.additionalIssuers ?? [])];

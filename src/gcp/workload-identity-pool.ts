@@ -7,6 +7,7 @@ import { BuildkiteOidcProvider, BuildkiteProviderOptions } from "./buildkite-pro
 import { EntraIdOidcProvider, EntraIdProviderOptions } from "./entra-id-provider";
 import { GitHubActionsOidcProvider, GitHubActionsProviderOptions } from "./github-actions-provider";
 import { OidcProviderOptions, WorkloadIdentityOidcProvider } from "./oidc-providers";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface WorkloadIdentityPoolProps {
   readonly projectId: string;
@@ -38,6 +39,7 @@ export class WorkloadIdentityPool extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityPoolProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", poolId: "string", displayName: "string?", description: "string?", preventDestroy: "boolean?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.poolId = check(this, "poolId", props.poolId, WORKLOAD_IDENTITY_ID);

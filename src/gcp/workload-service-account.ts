@@ -13,6 +13,7 @@ import {
   SERVICE_ACCOUNT_ID,
 } from "./gcp-rules";
 import { IAM_ROLES } from "./iam-roles";
+import { requireCdktfApp } from "../core/supported-core";
 
 export interface WorkloadServiceAccountProps {
   readonly projectId: string;
@@ -53,6 +54,7 @@ export class WorkloadServiceAccount extends Construct implements IServiceAccount
 
   constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
     super(scope, id);
+    requireCdktfApp(this);
     checkShape(this, "", props, { projectId: "string", accountId: "string", displayName: "string?", description: "string?" });
     this.projectId = check(this, "projectId", props.projectId, PROJECT_ID);
     this.accountId = check(this, "accountId", props.accountId, SERVICE_ACCOUNT_ID);

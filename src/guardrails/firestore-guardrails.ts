@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AnnotationMetadataEntryType, Annotations, App, Aspects, IAspect, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Annotations, App, Aspects, IAspect, StackAnnotation, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { requireCdktfApp } from "../core/supported-core";
 import { check, inputError } from "../core/validate";
 import type * as Engine from "./engine";
 import { describeFinding, formatReport } from "./finding-formats";
@@ -53,9 +54,15 @@ export class FirestoreGuardrails implements IAspect {
    * Rules over every stack (FSI-LOG-001) run as an App validation, which cdktf runs after
    * every stack is synthesized and before it writes manifest.json: a violation fails
    * `app.synth()` with the construct path, rule id and fix, so `cdktf synth` and
-   * `cdktf deploy` (which synthesizes first) stop.
+   * `cdktf deploy` (which synthesizes first) stop. Whole-app warnings are listed with the
+   * per-stack ones in manifest.json, so `cdktf synth` prints both.
+   *
+   * Throws when the App comes from another core package (CDK Terrain's `cdktn`), which
+   * would never run the Aspect: judge such an app's output with the CLI instead.
    */
   public static applyTo(app: App, props: FirestoreGuardrailsProps = {}): FirestoreGuardrails {
+    // A CDK Terrain (cdktn) App would never visit the Aspect: refused, not silently unchecked.
+    requireCdktfApp(app, "FirestoreGuardrails.applyTo");
     const guardrails = new FirestoreGuardrails(props);
     guardrails.attach(app);
     const holder = app as unknown as { [SYNTH_WRAPPED]?: boolean; synth: () => void };
@@ -81,6 +88,7 @@ export class FirestoreGuardrails implements IAspect {
    * @param reason why the rule does not apply here, at least 10 characters
    */
   public static suppress(construct: IConstruct, ruleId: string, reason: string): void {
+    requireCdktfApp(construct, "FirestoreGuardrails.suppress");
     const { allRuleInfos, isKnownRuleId } = engine();
     if (!isKnownRuleId(ruleId)) {
       throw inputError(construct, "ruleId", ruleId, `must be a guardrail rule id (${allRuleInfos().map((r) => r.id).join(", ")})`);
@@ -173,7 +181,8 @@ const evaluatedModels = new WeakMap<TerraformStack, StackModel>();
 /**
  * Violations of the rules that need every stack, as cdktf App validation messages. It
  * reuses the JSON the per-stack rules read, so no stack is resolved again; the per-stack
- * rules already reported through annotations and do not run again.
+ * rules already reported through annotations and do not run again. Their warnings go where
+ * the per-stack ones are (see appWarnings).
  */
 function crossStackErrors(app: App): string[] {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
@@ -182,7 +191,27 @@ function crossStackErrors(app: App): string[] {
   // configuration; without it the verdict would be a guess, so the CLI judges instead.
   if (models.some((m) => m === undefined)) return [];
   const { evaluate, failures } = engine();
-  return failures(evaluate(models as StackModel[], { crossStack: true, crossStackOnly: true })).map((f) => `[${f.stack}] ${describeFinding(f)}`);
+  const findings = evaluate(models as StackModel[], { crossStack: true, crossStackOnly: true });
+  appWarnings(app, stacks, findings);
+  return failures(findings).map((f) => `[${f.stack}] ${describeFinding(f)}`);
+}
+
+/**
+ * Whole-app warnings (FSI-ORG-001, FSI-LOG-005, FSI-EXP-002) as warning annotations of the
+ * stack that holds the resource, in manifest.json, where `cdktf synth` prints the per-stack
+ * ones from (`printAnnotations` in @cdktf/cli-core reads each stack's `annotations`). A
+ * construct annotation would come too late: cdktf copies those into the manifest while it
+ * synthesizes each stack, and this runs after the last one, just before manifest.json is
+ * written.
+ */
+function appWarnings(app: App, stacks: TerraformStack[], findings: readonly GuardrailFinding[]): void {
+  const byName = new Map(stacks.map((s) => [s.node.id, s]));
+  for (const f of findings) {
+    const stack = byName.get(f.stack);
+    if (stack === undefined || f.status !== FindingStatus.NON_COMPLIANT || f.level !== GuardrailLevel.WARNING) continue;
+    const annotations = app.manifest.forStack(stack).annotations as StackAnnotation[];
+    annotations.push({ constructPath: f.constructPath, level: AnnotationMetadataEntryType.WARN, message: describeFinding(f) });
+  }
 }
 
 /** JSON the rules read during this synth's validation, not yet written, per stack. */

@@ -1,14 +1,36 @@
-import { ProjectAuditCoverage, auditCoverage } from "../analysis/audit-coverage";
-import { DatabaseCopy, databaseCopies } from "../analysis/export-copies";
-import { applyDeployed } from "../analysis/deployed-values";
+import type * as AuditCoverageModule from "../analysis/audit-coverage";
+import type { ProjectAuditCoverage } from "../analysis/audit-coverage";
+import type * as DeployedValuesModule from "../analysis/deployed-values";
+import type * as ExportCopiesModule from "../analysis/export-copies";
+import type { DatabaseCopy } from "../analysis/export-copies";
 import { loadSynthOutput } from "../analysis/synth-output";
 import { AccessChain, allChains, sortEnvironments } from "./access-chains";
-import { EscalationPath, allEscalationPaths } from "./escalation-paths";
-import { DeployedEnvironment, deployedMarkdown, deployedSection } from "./deployed-section";
-import { DeployedOptions } from "./iam-drift";
-import { markdown } from "./render";
-import { usedInWindow } from "./usage-in-access-report";
-import { UsageReport } from "./usage-report";
+import type * as DeployedSectionModule from "./deployed-section";
+import type { DeployedEnvironment } from "./deployed-section";
+import type * as EscalationPathsModule from "./escalation-paths";
+import type { EscalationPath } from "./escalation-paths";
+import type { DeployedOptions } from "./iam-drift";
+import type * as RenderModule from "./render";
+import type * as TokenAudiencesModule from "./token-audiences";
+import type { ProviderAudience } from "./token-audiences";
+import type * as UsageInAccessReportModule from "./usage-in-access-report";
+import type { UsageReport } from "./usage-report";
+
+/*
+ * What only a report needs (audit coverage, copies, escalations, what is deployed, audiences,
+ * Markdown) loads when a report is made: the library is loaded by every synth, and under tsx
+ * each module costs 1-2 ms.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const auditCoverageModule = (): typeof AuditCoverageModule => require("../analysis/audit-coverage");
+const deployedValuesModule = (): typeof DeployedValuesModule => require("../analysis/deployed-values");
+const exportCopiesModule = (): typeof ExportCopiesModule => require("../analysis/export-copies");
+const deployedSectionModule = (): typeof DeployedSectionModule => require("./deployed-section");
+const escalationPathsModule = (): typeof EscalationPathsModule => require("./escalation-paths");
+const renderModule = (): typeof RenderModule => require("./render");
+const tokenAudiencesModule = (): typeof TokenAudiencesModule => require("./token-audiences");
+const usageInAccessReportModule = (): typeof UsageInAccessReportModule => require("./usage-in-access-report");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Who can reach which Firestore database, read from synthesized Terraform JSON: external
@@ -25,10 +47,17 @@ export class AccessReport {
    * remove from the declared access.
    */
   public static fromSynthOutput(directory: string, options?: DeployedOptions): AccessReport {
-    const stacks = applyDeployed(loadSynthOutput(directory), options);
+    const stacks = deployedValuesModule().applyDeployed(loadSynthOutput(directory), options);
     const chains = allChains(stacks);
-    const deployed = options === undefined ? [] : deployedSection(stacks, options);
-    return new AccessReport(chains, auditCoverage(stacks), databaseCopies(stacks), allEscalationPaths(stacks, chains), deployed);
+    const deployed = options === undefined ? [] : deployedSectionModule().deployedSection(stacks, options);
+    return new AccessReport(
+      chains,
+      auditCoverageModule().auditCoverage(stacks),
+      exportCopiesModule().databaseCopies(stacks),
+      escalationPathsModule().allEscalationPaths(stacks, chains),
+      deployed,
+      tokenAudiencesModule().tokenAudiences(stacks),
+    );
   }
 
   private constructor(
@@ -41,6 +70,8 @@ export class AccessReport {
     public readonly escalations: EscalationPath[],
     /** What is deployed, per environment, when states or live policies were given; else empty. */
     public readonly deployed: DeployedEnvironment[] = [],
+    /** The audience each provider's tokens must carry (the provider id decides it, not the construct id). */
+    private readonly audiences: ProviderAudience[] = [],
   ) {}
 
   /** Environments with at least one chain, in deployment order. */
@@ -50,13 +81,15 @@ export class AccessReport {
 
   /**
    * Markdown: per environment a table and a Mermaid diagram, then escalation paths, the copies
-   * of the data and the audit coverage per project, and what is deployed when states or
-   * policies were given. Given a usage report of the same stacks, the table gains a "Used in
-   * the window" column.
+   * of the data, the audit coverage per project, the audience each provider's tokens need, and
+   * what is deployed when states or policies were given. Given a usage report of the same
+   * stacks, the table gains a "Used in the window" column.
    */
   public toMarkdown(usage?: UsageReport): string {
-    const deployed = deployedMarkdown(this.deployed);
-    return markdown(this.chains, this.auditCoverage, this.copies, this.escalations, usage ? (c) => usedInWindow(usage, c) : undefined) + (deployed ? `\n${deployed}` : "");
+    const column = usage ? (c: AccessChain) => usageInAccessReportModule().usedInWindow(usage, c) : undefined;
+    const audiences = tokenAudiencesModule().audiencesMarkdown(this.audiences);
+    const deployed = deployedSectionModule().deployedMarkdown(this.deployed);
+    return `${renderModule().markdown(this.chains, this.auditCoverage, this.copies, this.escalations, column)}${audiences.map((line) => `${line}\n`).join("")}${deployed ? `\n${deployed}` : ""}`;
   }
 
   /** JSON for tools: `{ "chains": [...], "escalations": [...], "copies": [...], "auditCoverage": [...] }` (and `"deployed"` when given), deterministic order. */

@@ -1,4 +1,5 @@
 import { celSyntaxError } from "../../core/cel";
+import { isPresetCel } from "../../core/library-cel";
 import { isLibraryDatabaseCondition } from "../../analysis/conditions";
 import { celExpressionsOf } from "../../analysis/cel-expressions";
 import { StackModel, TfResource } from "../../analysis/terraform-json";
@@ -19,6 +20,8 @@ export const celParses: StackRule = {
     if (expressions.length === 0) return [notApplicable(stack)];
     const bad = new Map<TfResource, string[]>();
     for (const e of expressions) {
+      // So are the texts the presets wrote in this process (library-cel.ts): compliant, unparsed.
+      if (isPresetCel(e.expression)) continue;
       const error = celSyntaxError(e.expression);
       if (error !== undefined) bad.set(e.resource, [...(bad.get(e.resource) ?? []), `${e.where} \`${e.expression}\` does not parse: ${error}`]);
     }
