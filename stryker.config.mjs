@@ -14,6 +14,10 @@ export default {
   coverageAnalysis: "perTest",
   checkers: [],
   concurrency: 2,
+  // The machine is shared and stryker runs at nice 19: a mutant's run can wait seconds for a core.
+  // A short timeout would count such waits as detected mutants (and restart the worker each time).
+  timeoutMS: 30000,
+  timeoutFactor: 3,
   incremental: true,
   incrementalFile: `reports/mutation/${name}.incremental.json`,
   reporters: ["clear-text", "json", "progress-append-only"],
