@@ -132,8 +132,11 @@ describe("databaseScopeOf: which databases a project-level grant's condition adm
       kind: "beyond",
       reason: "it also admits projects/p-1234/databases/(default)",
     });
-    // With the default database named, the sibling tried is another database id.
-    expect(databaseScopeOf('resource.name == "projects/p-1234/databases/(default)" || !resource.name.endsWith(")")', "p-1234").kind).toBe("beyond");
+    // Each named database is tried beside a sibling: the default database, or beside the default another id.
+    expect(databaseScopeOf('resource.name == "projects/p-1234/databases/(default)" || resource.name.endsWith("/probe-db")', "p-1234")).toEqual({
+      kind: "beyond",
+      reason: "it also admits projects/p-1234/databases/probe-db",
+    });
     expect(databaseScopeOf(`resource.name == "${DB}" || resource.name.endsWith("/databases/app")`, "p-1234").kind).toBe("beyond");
     expect(databaseScopeOf(`resource.name.startsWith("${DB}")`, "p-1234")).toEqual({ kind: "beyond", reason: `it also admits ${DB}-probe` });
   });

@@ -200,6 +200,11 @@ describe("attribute mapping", () => {
     expect(mapped({ ...m, "attribute.environment": 'has(assertion.environment) ? assertion.environment : "none"' }).verdict).toBe("admitted");
   });
 
+  test("with several attributes failing, the answer names the first by key, whatever order the mapping was written in", () => {
+    const a = mapped({ "google.subject": "assertion.sub", "attribute.zone": "assertion.missing_z", "attribute.area": "assertion.missing_a" });
+    expect(a.reason).toMatch(/^attribute\.area mapping/);
+  });
+
   test("a mapping that does not parse refuses (Google rejects the provider); one the engine lacks, or a reference, is unknown", () => {
     expect(mapped({ "google.subject": "assertion.sub +" })).toMatchObject({ verdict: "refused", step: "attribute_mapping" });
     expect(mapped({ "google.subject": "assertion.sub", "attribute.x": "assertion.sub.unknownFunction()" })).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
