@@ -8,7 +8,7 @@
  * IAM conditions on grants: https://cloud.google.com/iam/docs/conditions-overview
  */
 import { AccessDecision, AccessExplanation, AccessSimulator, AccessStepKind } from "../../src/analysis/access-simulator";
-import { githubToken, providerAudience } from "../fixtures/tokens";
+import { githubToken, gkeToken, providerAudience } from "../fixtures/tokens";
 
 const DB = "projects/p/databases/app";
 const OTHER_DB = "projects/p/databases/other";
@@ -145,6 +145,13 @@ describe("grants: where, which role, under which condition", () => {
     expect(byNumber.reasons.join()).toContain("which only apply can compare with p");
   });
 
+  test("a grant that leaves its project to the provider's default: only apply can tell", () => {
+    const s = sim({ google_project_iam_member: { g: { role: "roles/datastore.viewer", member: "user:ann@x.example" } } });
+    const answer = asMember(s, "user:ann@x.example");
+    expect(answer.decision).toBe(AccessDecision.UNKNOWN);
+    expect(answer.reasons.join()).toContain("(the provider's default, not set literally)");
+  });
+
   test("folder and organization grants may reach the project: unknown", () => {
     const s = sim({
       google_folder_iam_member: { f: { folder: "folders/123", role: "roles/datastore.viewer", member: "user:ann@x.example" } },
@@ -162,6 +169,13 @@ describe("grants: where, which role, under which condition", () => {
     const write = asMember(s, "user:ann@x.example", { permission: "datastore.entities.update" });
     expect(write.decision).toBe(AccessDecision.DENIED);
     expect(write.reasons).toContain("user:ann@x.example holds roles/datastore.viewer (google_project_iam_member.g), which does not include datastore.entities.update");
+  });
+
+  test("a role outside Firestore gives nothing and is not worth a reason", () => {
+    const s = sim({ google_project_iam_member: { g: onDb("roles/logging.viewer", "user:ann@x.example") } });
+    const answer = asMember(s, "user:ann@x.example");
+    expect(answer.decision).toBe(AccessDecision.DENIED);
+    expect(answer.reasons).toEqual([`no chain gives ${GET} on ${DB}`]);
   });
 
   test("a condition that refuses the database gives nothing, and says why", () => {
@@ -287,6 +301,15 @@ describe("impersonation", () => {
     const answer = asMember(s, "user:ann@x.example");
     expect(answer.decision).toBe(AccessDecision.ALLOWED);
     expect(answer.chains[0].steps[0].description).toBe(`impersonates ${SA} (roles/iam.serviceAccountTokenCreator on project p)`);
+  });
+
+  test("Token Creator on an account Terraform names later, or on a bucket, reaches no account", () => {
+    const s = sim({
+      google_service_account_iam_member: { i: { service_account_id: "${google_service_account.other.name}", role: "roles/iam.serviceAccountTokenCreator", member: "user:ann@x.example" } },
+      google_storage_bucket_iam_member: { b: { bucket: "exports", role: "roles/iam.serviceAccountTokenCreator", member: "user:ann@x.example" } },
+      google_project_iam_member: reader,
+    });
+    expect(decision(asMember(s, "user:ann@x.example"))).toBe(AccessDecision.DENIED);
   });
 
   test("Token Creator on a folder may reach any account: unknown, with the reason", () => {
@@ -425,6 +448,21 @@ describe("a token nobody admits: why, in the words of the step that refused it",
     expect(withToken(s, token("contoso/deploy")).reasons).toEqual([]);
   });
 
+  test("a near miss is only a binding that would have given the permission, in a pool of the token's name", () => {
+    const s = sim({
+      google_iam_workload_identity_pool_provider: { gh: provider() },
+      google_project_iam_member: {
+        // Its condition refuses the database asked about: no near miss.
+        elsewhere: grant("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/attribute.environment/staging`, `resource.name == "${OTHER_DB}"`),
+        // The same pool id in another project: the whole pool, yet not this token's.
+        q: onDb("roles/datastore.viewer", "principalSet://iam.googleapis.com/projects/q/locations/global/workloadIdentityPools/ci/*"),
+      },
+    });
+    expect(withToken(s).reasons.filter((r) => r.startsWith("near miss"))).toEqual([
+      "near miss: principalSet://iam.googleapis.com/projects/q/locations/global/workloadIdentityPools/ci/* holds roles/datastore.viewer on projects/p/databases/app (google_project_iam_member.q)",
+    ]);
+  });
+
   test("at most five near misses are listed", () => {
     const grants: { [k: string]: object } = {};
     for (let i = 0; i < 8; i++) grants[`g${i}`] = onDb("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/attribute.repository/contoso/app${i}`);
@@ -447,6 +485,20 @@ describe("a token nobody admits: why, in the words of the step that refused it",
       google_project_iam_member: { g: onDb("roles/datastore.viewer", `principalSet://iam.googleapis.com/${POOL}/*`) },
     });
     expect(decision(withToken(listed, token("contoso/app", { aud: "https://github.com/contoso" })))).toBe(AccessDecision.ALLOWED);
+  });
+});
+
+describe("GKE", () => {
+  // https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity: a Kubernetes service account
+  // is granted as serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA] (or its principal:// form).
+  test("a cluster's Kubernetes service account token is the member serviceAccount:P.svc.id.goog[NS/KSA]", () => {
+    const s = sim({ google_project_iam_member: { g: onDb("roles/datastore.viewer", "serviceAccount:p.svc.id.goog[payments/api]") } });
+    const ask = (t: object) => s.explain({ token: t, database: DB, permission: GET });
+    const answer = ask(gkeToken("p", "europe-west1", "apps", "payments", "api"));
+    expect(answer.decision).toBe(AccessDecision.ALLOWED);
+    expect(answer.chains[0].steps[0].description).toBe("GKE cluster apps (p, europe-west1) admits the token as subject ns/payments/sa/api");
+    expect(decision(ask(gkeToken("p", "europe-west1", "apps", "payments", "worker")))).toBe(AccessDecision.DENIED);
+    expect(decision(ask(gkeToken("q", "europe-west1", "apps", "payments", "api")))).toBe(AccessDecision.DENIED);
   });
 });
 
