@@ -38,7 +38,7 @@ const provider = (over: object = {}) => ({
   oidc: { issuer_uri: GITHUB },
   ...over,
 });
-const token = (repository = "contoso/app", over: object = {}) => githubToken(repository, "refs/heads/main", providerAudience("ci", "gh"), over);
+const token = (repository = "contoso/app", over: Record<string, unknown> = {}) => githubToken(repository, "refs/heads/main", providerAudience("ci", "gh"), over);
 const withToken = (s: AccessSimulator, t: object = token(), over: object = {}) => s.explain({ token: t, database: DB, permission: GET, ...over });
 const federated = (member: string) => sim({ google_iam_workload_identity_pool_provider: { gh: provider() }, google_project_iam_member: { g: onDb("roles/datastore.viewer", member) } });
 

@@ -36,8 +36,8 @@ function provider(over: object = {}, extra: object = {}): ProviderModel {
   expect(providers).toHaveLength(1);
   return providers[0];
 }
-const token = (over: object = {}) => githubToken("contoso/app", "refs/heads/main", AUD, over);
-const admit = (p: ProviderModel, claims: object) => admitThroughProvider(p, claims);
+const token = (over: Record<string, unknown> = {}) => githubToken("contoso/app", "refs/heads/main", AUD, over);
+const admit = (p: ProviderModel, claims: Record<string, unknown>) => admitThroughProvider(p, claims);
 const verdict = (a: Admission) => ({ verdict: a.verdict, step: a.step });
 
 describe("a token the provider admits becomes a federated identity", () => {
