@@ -139,6 +139,17 @@ describe("databaseScopeOf: which databases a project-level grant's condition adm
     });
     expect(databaseScopeOf(`resource.name == "${DB}" || resource.name.endsWith("/databases/app")`, "p-1234").kind).toBe("beyond");
     expect(databaseScopeOf(`resource.name.startsWith("${DB}")`, "p-1234")).toEqual({ kind: "beyond", reason: `it also admits ${DB}-probe` });
+    // Both named databases are listed, the default one included.
+    expect(databaseScopeOf(`resource.name in ["${DB}", "projects/p-1234/databases/(default)"]`, "p-1234")).toEqual({
+      kind: "beyond",
+      reason: `it admits ${DB} and projects/p-1234/databases/(default)`,
+    });
+  });
+
+  test("a condition naming a database in another project that also admits the grant's own project is beyond", () => {
+    const expression = 'resource.name == "projects/q-1/databases/app" || resource.name.startsWith("projects/p-1234/")';
+    expect(databaseScopeOf(expression, "p-1234")).toEqual({ kind: "beyond", reason: "it also admits projects/p-1234/databases/(default)" });
+    expect(databaseScopeOf('resource.name == "projects/q-1/databases/app"', "p-1234")).toEqual({ kind: "one", database: "projects/q-1/databases/app" });
   });
 
   test("a condition naming no database that admits the grant's own project's databases is beyond, and says which", () => {
@@ -149,7 +160,8 @@ describe("databaseScopeOf: which databases a project-level grant's condition adm
     for (const project of [undefined, "${var.project}"]) {
       const scope = databaseScopeOf('resource.service == "firestore.googleapis.com"', project);
       expect(scope.kind).toBe("beyond");
-      expect((scope as { reason: string }).reason).not.toContain("${");
+      // It names a database that could exist, not the reference.
+      expect((scope as { reason: string }).reason).toMatch(/^it also admits projects\/[a-z][a-z0-9-]+\/databases\/\(default\)$/);
     }
   });
 
@@ -173,6 +185,10 @@ describe("databaseScopeOf: which databases a project-level grant's condition adm
     expect(databaseScopeOf("resource.name == ${jsonencode(var.database)}", "p-1234")).toEqual({
       kind: "unknown",
       reason: "it compares with ${jsonencode(var.database)}, which Terraform fills in",
+    });
+    expect(databaseScopeOf("resource.name == ${jsonencode(var.a)} || resource.name == ${jsonencode(var.b)}", "p-1234")).toEqual({
+      kind: "unknown",
+      reason: "it compares with ${jsonencode(var.a)}, ${jsonencode(var.b)}, which Terraform fills in",
     });
   });
 });
