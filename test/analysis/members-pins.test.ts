@@ -83,6 +83,7 @@ describe("parseMember", () => {
     expect(parseMember("serviceAccount:sa@p-1.svc.id.goog[payments/api]")).toMatchObject({ kind: "google", type: "serviceAccount" });
     for (const raw of [
       "serviceAccount:p-1.svc.id.goog[payments/api]x",
+      "user:serviceAccount:p-1.svc.id.goog[payments/api]",
       "serviceAccount:p 1.svc.id.goog[payments/api]",
       "serviceAccount:p-1.svc.id.goog[payments/]",
       "serviceAccount:p-1.svc.id.goog[/api]",
