@@ -115,6 +115,9 @@ describe("the provider itself", () => {
 
   test("a provider Terraform expands with count or for_each is unknown", () => {
     expect(verdict(admit(provider({ count: "${var.n}" }), token()))).toEqual({ verdict: "unknown", step: "provider" });
+    expect(admit(provider({ count: "${var.n}", attribute_mapping: "${var.mapping}" }), token()).reason).toBe(
+      "attribute_mapping is ${var.mapping}, which Terraform fills in; the provider has count or for_each, which Terraform expands",
+    );
   });
 });
 
@@ -132,6 +135,7 @@ describe("audience", () => {
     const p = provider({ oidc: { issuer_uri: GITHUB } });
     expect(admit(p, token({ aud: providerAudience("ci", "gh") })).verdict).toBe("admitted");
     expect(admit(p, token({ aud: `https:${providerAudience("ci", "gh", "987654321")}` })).verdict).toBe("admitted");
+    expect(admit(p, token({ aud: ["https://elsewhere.example", providerAudience("ci", "gh")] })).verdict).toBe("admitted");
     for (const aud of [providerAudience("ci", "other"), providerAudience("other", "gh"), `${providerAudience("ci", "gh")}/x`, `x${providerAudience("ci", "gh")}`, providerAudience("ci", "gh", "p-1")]) {
       expect({ aud, verdict: verdict(admit(p, token({ aud }))) }).toEqual({ aud, verdict: { verdict: "refused", step: "audience" } });
     }
@@ -142,7 +146,7 @@ describe("audience", () => {
 
   test("an audience Terraform fills in is unknown, yet a later step may still refuse for sure", () => {
     const byRef = provider({ oidc: { issuer_uri: GITHUB, allowed_audiences: ["${var.audience}"] } });
-    expect(admit(byRef, token())).toMatchObject({ verdict: "unknown", step: "audience", reason: "allowed_audiences holds references Terraform fills in" });
+    expect(admit(byRef, token())).toMatchObject({ verdict: "unknown", step: "audience", reason: "allowed_audiences holds references Terraform fills in", issuerMatches: true });
     expect(admit(byRef, token()).identity?.subject).toBe("repo:contoso/app:ref:refs/heads/main");
     expect(admit(byRef, token({ repository_owner: "mallory" }))).toMatchObject({ verdict: "refused", step: "attribute_condition" });
     const idByRef = provider({ workload_identity_pool_provider_id: "${var.provider_id}", oidc: { issuer_uri: GITHUB } });
@@ -154,6 +158,8 @@ describe("audience", () => {
     expect(acceptsAudience(provider({ workload_identity_pool_id: "${var.pool}", oidc: { issuer_uri: GITHUB } }), [providerAudience("ci", "gh")])).toBe("unknown");
     // A listed audience still matches beside a reference.
     expect(acceptsAudience(provider({ oidc: { issuer_uri: GITHUB, allowed_audiences: ["${var.audience}", AUD] } }), [AUD])).toBe(true);
+    // ...and a reference beside a listed audience may still be the token's.
+    expect(acceptsAudience(provider({ oidc: { issuer_uri: GITHUB, allowed_audiences: ["${var.audience}", AUD] } }), ["https://elsewhere.example"])).toBe("unknown");
   });
 
   test("audiences(): aud as a string or a list of strings (RFC 7519 4.1.3), anything else ignored", () => {
@@ -206,14 +212,27 @@ describe("attribute mapping", () => {
   });
 
   test("a mapping that does not parse refuses (Google rejects the provider); one the engine lacks, or a reference, is unknown", () => {
-    expect(mapped({ "google.subject": "assertion.sub +" })).toMatchObject({ verdict: "refused", step: "attribute_mapping" });
-    expect(mapped({ "google.subject": "assertion.sub", "attribute.x": "assertion.sub.unknownFunction()" })).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
-    expect(mapped({ "google.subject": "assertion.sub", "attribute.x": "${var.mapping}" })).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
-    expect(admit(provider({ attribute_mapping: "${var.mapping}" }), token())).toMatchObject({ verdict: "unknown", step: "provider" });
+    const syntax = mapped({ "google.subject": "assertion.sub +" });
+    expect(syntax).toMatchObject({ verdict: "refused", step: "attribute_mapping" });
+    expect(syntax.reason).toMatch(/^google\.subject mapping `assertion\.sub \+` does not parse \(.+\); Google rejects the provider$/);
+    const lacking = mapped({ "google.subject": "assertion.sub", "attribute.x": "assertion.sub.unknownFunction()" });
+    expect(lacking).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
+    expect(lacking.reason).toBe("attribute.x mapping `assertion.sub.unknownFunction()` uses what this engine lacks (unbound function: unknownFunction)");
+    const byRef = mapped({ "google.subject": "assertion.sub", "attribute.x": "${var.mapping}" });
+    expect(byRef).toMatchObject({ verdict: "unknown", step: "attribute_mapping", reason: "attribute.x is mapped by an expression holding a reference Terraform fills in" });
+    expect(admit(provider({ attribute_mapping: "${var.mapping}" }), token())).toMatchObject({
+      verdict: "unknown",
+      step: "provider",
+      reason: "attribute_mapping is ${var.mapping}, which Terraform fills in",
+    });
   });
 
   test("a mapping that gives neither a string nor a list of strings is unknown", () => {
-    expect(mapped({ "google.subject": "assertion.sub", "attribute.n": "assertion.run_number" }, token({ run_number: 7 }))).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
+    expect(mapped({ "google.subject": "assertion.sub", "attribute.n": "assertion.run_number" }, token({ run_number: 7 }))).toMatchObject({
+      verdict: "unknown",
+      step: "attribute_mapping",
+      reason: "attribute.n mapping `assertion.run_number` gives 7, not a string or list of strings",
+    });
     expect(mapped({ "google.subject": "assertion.sub", "attribute.n": "[assertion.sub, 1]" })).toMatchObject({ verdict: "unknown", step: "attribute_mapping" });
   });
 });
@@ -236,8 +255,14 @@ describe("attribute condition", () => {
   });
 
   test("a condition that does not parse refuses; one the engine lacks, or a reference, is unknown", () => {
-    expect(conditioned("assertion.repository_owner ==")).toMatchObject({ verdict: "refused", step: "attribute_condition" });
-    expect(conditioned("assertion.repository_owner.unknownFunction()")).toMatchObject({ verdict: "unknown", step: "attribute_condition" });
+    const syntax = conditioned("assertion.repository_owner ==");
+    expect(syntax).toMatchObject({ verdict: "refused", step: "attribute_condition" });
+    expect(syntax.reason).toMatch(/^`assertion\.repository_owner ==` does not parse \(.+\); Google rejects the provider$/);
+    expect(conditioned("assertion.repository_owner.unknownFunction()")).toMatchObject({
+      verdict: "unknown",
+      step: "attribute_condition",
+      reason: "`assertion.repository_owner.unknownFunction()` uses what this engine lacks (unbound function: unknownFunction)",
+    });
     expect(conditioned("assertion.repository_owner == ${var.owner}")).toMatchObject({
       verdict: "unknown",
       step: "attribute_condition",
@@ -268,14 +293,18 @@ describe("GKE: a cluster's Kubernetes service account token", () => {
 
   test("a subject that is not a Kubernetes service account is refused", () => {
     const a = admitGkeToken(gkeToken("p-1", "europe-west1", "apps", "payments", "api", { sub: "system:node:n1" }));
-    expect(a).toMatchObject({ verdict: "refused", step: "google.subject", issuerMatches: true });
+    expect(a).toMatchObject({ verdict: "refused", step: "google.subject", issuerMatches: true, reason: 'sub "system:node:n1" is not system:serviceaccount:NAMESPACE:NAME' });
+    // sub is a string (RFC 7519 4.1.2), and the whole of it names the service account.
+    for (const sub of [["system:serviceaccount:payments:api"], "x-system:serviceaccount:payments:api"]) {
+      expect(admitGkeToken(gkeToken("p-1", "europe-west1", "apps", "payments", "api", { sub }))?.verdict).toBe("refused");
+    }
     expect(admitGkeToken(gkeToken("p-1", "europe-west1", "apps", "payments", "api", { sub: undefined }))?.verdict).toBe("refused");
     expect(admitGkeToken(gkeToken("p-1", "europe-west1", "apps", "payments", "api", { sub: "system:serviceaccount:payments:api:x" }))?.verdict).toBe("refused");
   });
 
   test("only GKE's own issuer, whole: not one that merely contains or extends it", () => {
     const iss = "https://container.googleapis.com/v1/projects/p-1/locations/europe-west1/clusters/apps";
-    for (const other of [`https://evil.example/${iss}`, `${iss}/extra`, "https://container.googleapis.com/v1/projects/p-1/clusters/apps", "https://agent.buildkite.com", 42]) {
+    for (const other of [`https://evil.example/${iss}`, `${iss}/extra`, [iss], "https://container.googleapis.com/v1/projects/p-1/clusters/apps", "https://agent.buildkite.com", 42]) {
       expect({ other, admission: admitGkeToken(gkeToken("p-1", "europe-west1", "apps", "payments", "api", { iss: other })) }).toEqual({ other, admission: undefined });
     }
   });
