@@ -150,6 +150,15 @@ describe("databaseScopeOf: which databases a project-level grant's condition adm
     const expression = 'resource.name == "projects/q-1/databases/app" || resource.name.startsWith("projects/p-1234/")';
     expect(databaseScopeOf(expression, "p-1234")).toEqual({ kind: "beyond", reason: "it also admits projects/p-1234/databases/(default)" });
     expect(databaseScopeOf('resource.name == "projects/q-1/databases/app"', "p-1234")).toEqual({ kind: "one", database: "projects/q-1/databases/app" });
+    // The named database's project is probed too: its default database, or beside the default another id.
+    expect(databaseScopeOf('resource.name == "projects/q-1/databases/app" || resource.name.endsWith("q-1/databases/(default)")', "p-1234")).toEqual({
+      kind: "beyond",
+      reason: "it also admits projects/q-1/databases/(default)",
+    });
+    expect(databaseScopeOf('resource.name == "projects/q-1/databases/(default)" || resource.name.endsWith("q-1/databases/probe-db")', "p-1234")).toEqual({
+      kind: "beyond",
+      reason: "it also admits projects/q-1/databases/probe-db",
+    });
   });
 
   test("a condition naming no database that admits the grant's own project's databases is beyond, and says which", () => {
