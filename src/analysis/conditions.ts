@@ -143,11 +143,11 @@ function scopeOf(expression: string, project: string | undefined): DatabaseScope
     const sibling = d === "(default)" ? "probe-db" : "(default)";
     for (const probe of [`projects/${p}/databases/${d}-probe`, `projects/${p}/databases/${sibling}`, `projects/probe-project/databases/${d}`]) probes.add(probe);
   }
-  if (admitted.length === 0) {
-    const home = project && !project.includes("${") ? project : "probe-project";
-    probes.add(`projects/${home}/databases/(default)`);
-    probes.add(`projects/${home}/databases/probe-db`);
-  }
+  // The grant's own project is probed too, whatever the condition names: a condition naming a
+  // database elsewhere may still admit this project's (found by mutation testing: it said "one").
+  const home = project && !project.includes("${") ? project : "probe-project";
+  probes.add(`projects/${home}/databases/(default)`);
+  probes.add(`projects/${home}/databases/probe-db`);
   for (const probe of [...probes].filter((p) => !admitted.includes(p))) {
     const v = admits(probe);
     if (v.verdict === "unknown") return { kind: "unknown", reason: v.reason };
