@@ -1,4 +1,4 @@
-import { AccessDecision, AccessSimulator, AccessStepKind, roleHolds } from "../analysis/access-simulator";
+import { AccessDecision, AccessExplanation, AccessSimulator, AccessStepKind, roleHolds } from "../analysis/access-simulator";
 import { databaseScopeOf, evaluateCondition, firestoreDatabaseTarget, parseDatabaseName } from "../analysis/conditions";
 import { GrantModel, IamModel } from "../analysis/iam-model";
 import { ParsedMember, describeFederatedMatch, parseMember, projectOfServiceAccount } from "../analysis/members";
@@ -160,8 +160,8 @@ export class UsageAttributor {
     if (!row.granted) {
       const e = this.explainSafely(member, row.database, permissions[0], time);
       const missing =
-        e === undefined
-          ? [`the simulator cannot evaluate ${member}`]
+        "refused" in e
+          ? [`the simulator cannot evaluate ${member}: ${e.refused}`]
           : e.decision === AccessDecision.ALLOWED
             ? ["the simulator finds a declared chain that allows it: something outside these stacks refused it (a deny policy, an org policy, or a change not yet applied)"]
             : e.reasons.length > 0
@@ -169,9 +169,10 @@ export class UsageAttributor {
               : [`no declared grant gives ${member} ${permissions[0]} on ${row.database}`];
       return { kind: "denied", row, missing };
     }
-    const grant = this.grantOf(member, row.database, permissions, time);
+    const { grant, refused } = this.grantOf(member, row.database, permissions, time);
     if (!grant) {
-      return { kind: "unexpected", row, reason: `no declared grant gives ${member} ${permissions.join(" or ")} on ${row.database} (a grant made outside these stacks?)` };
+      const why = refused === undefined ? "(a grant made outside these stacks?)" : `(the simulator could not evaluate the call: ${refused})`;
+      return { kind: "unexpected", row, reason: `no declared grant gives ${member} ${permissions.join(" or ")} on ${row.database} ${why}` };
     }
     const sa = member.startsWith("serviceAccount:") ? member.slice("serviceAccount:".length) : undefined;
     if (row.origin === "" || sa === undefined) return { kind: "credited", row, grant, permissions, identity: member };
@@ -192,20 +193,26 @@ export class UsageAttributor {
     return { kind: "credited", row, grant, permissions, link, identity: row.origin };
   }
 
-  private explainSafely(member: string, database: string, permission: string, time: string) {
+  /** The simulator's answer, or why it refused to answer (a name the logs carry that no request may hold), never a silent nothing. */
+  private explainSafely(member: string, database: string, permission: string, time: string): AccessExplanation | { refused: string } {
     try {
       return this.simulator.explain({ member, database, permission, time });
-    } catch {
-      return undefined;
+    } catch (e) {
+      return { refused: (e as Error).message };
     }
   }
 
   /** The narrowest declared grant the caller holds itself (no impersonation on the way) that gives one of the permissions. */
-  private grantOf(member: string, database: string, permissions: readonly string[], time: string): DeclaredGrant | undefined {
+  private grantOf(member: string, database: string, permissions: readonly string[], time: string): { grant?: DeclaredGrant; refused?: string } {
     const found: DeclaredGrant[] = [];
+    let refused: string | undefined;
     for (const permission of permissions) {
       const e = this.explainSafely(member, database, permission, time);
-      for (const chain of e?.chains ?? []) {
+      if ("refused" in e) {
+        refused = e.refused;
+        continue;
+      }
+      for (const chain of e.chains) {
         if (chain.steps.some((s) => s.kind !== AccessStepKind.GRANT)) continue;
         const step = chain.steps[chain.steps.length - 1];
         const g = this.grants.find((d) => sameGrant(d.model, step.stack, step.address));
@@ -214,7 +221,7 @@ export class UsageAttributor {
     }
     const parsed = parseMember(member);
     if (found.length === 0 && parsed.kind === "federated") found.push(...this.principalSetGrants(parsed, database, permissions, time));
-    return found.sort((a, b) => a.permissions.length - b.permissions.length || (a.model.resource.address < b.model.resource.address ? -1 : 1))[0];
+    return { grant: found.sort((a, b) => a.permissions.length - b.permissions.length || (a.model.resource.address < b.model.resource.address ? -1 : 1))[0], refused };
   }
 
   /**

@@ -146,4 +146,16 @@ describe("attribution", () => {
     expect(control.grants[0].status).toBe(GrantUsageStatus.USED);
     expect(control.grants[0].chains[0].impersonationMember).toBe(`principalSet://iam.googleapis.com/${POOL}/attribute.pipeline/acme/deploy`);
   });
+  test("a call the simulator refuses to evaluate (a database id Firestore never issues) is unexpected with the refusal, never silently unattributed; control: the same call on a valid id is credited", () => {
+    const grants = [{ account: "deployer", role: "roles/datastore.indexAdmin", database: "db-one" }];
+    const simulator = AccessSimulator.fromStackJson([stackJson(grants, [])]);
+    const call = (database: string) =>
+      asJsonLines([firestoreEntry({ time: "2026-11-02T10:01:00Z", caller: account("deployer"), origin: "", method: METHOD["datastore.schemas.create"], permission: "datastore.schemas.create", database: db(database) })]);
+    const refused = UsageReport.fromLogs(simulator, [call("db1")], WINDOW);
+    expect(refused.unexpected).toHaveLength(1);
+    expect(refused.unexpected[0].reason).toMatch(/the simulator could not evaluate the call: AccessSimulator\.explain: invalid database/);
+    const control = UsageReport.fromLogs(simulator, [call("db-one")], WINDOW);
+    expect(control.unexpected).toEqual([]);
+    expect(control.grants[0].status).toBe(GrantUsageStatus.USED);
+  });
 });
