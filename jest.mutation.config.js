@@ -1,8 +1,8 @@
 /**
  * Jest as `npm run mutation` runs it: only the tests of src/analysis. The matcher setup is
  * loaded because some of those tests state their answer with the library's own matchers
- * (escalations, construct subjects); it costs ~0.8 s per test file per mutant, which the
- * by-file runner pays only for the files that cover the mutant.
+ * (escalations, construct subjects); the matchers' modules load when first called, and cdktf's
+ * archiver is loaded on first use as in jest.config.js.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -11,4 +11,5 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  moduleNameMapper: require("./jest.config.js").moduleNameMapper,
 };

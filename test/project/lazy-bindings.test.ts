@@ -8,11 +8,40 @@ import { join } from "path";
 // bench/RESULTS.md).
 const repo = join(__dirname, "..", "..");
 
-test("loading the library's entry point loads only the core google bindings", () => {
-  const script = `require("./src"); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /@cdktf[\\\\/]provider-/.test(f))))`;
+interface Loaded {
+  readonly testing: string[];
+  readonly bindings: string[];
+  readonly celAfterLoad: string[];
+  readonly celAfterSynth: string[];
+}
+
+// One fresh process answers every test here (a tsx process costs a second or two): what the
+// testing entry point loads, what the library loads, then what a synth of the examples under
+// the guardrails adds.
+let loaded: Loaded | undefined;
+function loadedModules(): Loaded {
+  if (loaded) return loaded;
+  const script = [
+    'const loaded = (pattern) => Object.keys(require.cache).filter((f) => pattern.test(f)).map((f) => f.replace(/\\\\/g, "/"));',
+    'require("./src/testing");',
+    "const testing = loaded(/[\\\\/]src[\\\\/]/).map((f) => f.replace(/^.*\\/src\\//, \"\"));",
+    'require("./src");',
+    "const bindings = loaded(/@cdktf[\\\\/]provider-/);",
+    "const celAfterLoad = loaded(/@bufbuild[\\\\/]cel[\\\\/]/);",
+    'const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "lazy-cel-"));',
+    'const { App } = require("cdktf");',
+    'require("./examples/main").buildExamplesApp(new App({ outdir: dir })).synth();',
+    'require("fs").rmSync(dir, { recursive: true, force: true });',
+    "console.log(JSON.stringify({ testing, bindings, celAfterLoad, celAfterSynth: loaded(/@bufbuild[\\\\/]cel[\\\\/]/) }));",
+  ].join("\n");
   const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: repo, encoding: "utf8" });
-  const loaded = (JSON.parse(out.trim().split("\n").pop()!) as string[]).map((f) => f.replace(/\\/g, "/").replace(/^.*node_modules\//, "").replace(/\/index\.js$/, ""));
-  expect(loaded.sort()).toEqual(
+  return (loaded = JSON.parse(out.trim().split("\n").pop()!) as Loaded);
+}
+const celModule = (f: string) => f.replace(/^.*@bufbuild\/cel\/dist\/cjs\//, "");
+
+test("loading the library's entry point loads only the core google bindings", () => {
+  const bindings = loadedModules().bindings.map((f) => f.replace(/^.*node_modules\//, "").replace(/\/index\.js$/, ""));
+  expect(bindings.sort()).toEqual(
     [
       "@cdktf/provider-google/lib/iam-workload-identity-pool",
       "@cdktf/provider-google/lib/iam-workload-identity-pool-provider",
@@ -24,20 +53,16 @@ test("loading the library's entry point loads only the core google bindings", ()
 });
 
 test("the CEL engine stays unloaded with the library, and a synth under the guardrails loads only its parser, never the evaluator", () => {
-  const script = [
-    'const cel = () => Object.keys(require.cache).filter((f) => /@bufbuild[\\\\/]cel[\\\\/]/.test(f)).map((f) => f.replace(/\\\\/g, "/").replace(/^.*@bufbuild\\/cel\\/dist\\/cjs\\//, ""));',
-    'require("./src");',
-    "const afterLoad = cel();",
-    'const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "lazy-cel-"));',
-    'const { App } = require("cdktf");',
-    'require("./examples/main").buildExamplesApp(new App({ outdir: dir })).synth();',
-    'require("fs").rmSync(dir, { recursive: true, force: true });',
-    "console.log(JSON.stringify({ afterLoad, afterSynth: cel() }));",
-  ].join("\n");
-  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: repo, encoding: "utf8" });
-  const { afterLoad, afterSynth } = JSON.parse(out.trim().split("\n").pop()!) as { afterLoad: string[]; afterSynth: string[] };
-  expect(afterLoad).toEqual([]);
+  const { celAfterLoad, celAfterSynth } = loadedModules();
+  expect(celAfterLoad).toEqual([]);
+  const afterSynth = celAfterSynth.map(celModule);
   expect(afterSynth).toContain("parse.js");
   expect(afterSynth).not.toContain("index.js");
   expect(afterSynth).not.toContain("planner.js");
+});
+
+test("the testing entry point loads the matchers' modules only when a matcher runs", () => {
+  const { testing } = loadedModules();
+  expect(testing).toContain("testing/setup-matchers.ts");
+  expect(testing.filter((f) => /^(analysis|guardrails|report|gcp)\//.test(f))).toEqual([]);
 });
